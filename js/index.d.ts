@@ -1,0 +1,614 @@
+// Type definitions for fetch-with-refresh.
+// Hand-written; checked by `tsc -p tests/types` (see tests/types/check.ts).
+
+/**
+Resolves once the WebAssembly module is instantiated. Importing the package is enough to start it and
+every function waits for it, so awaiting `ready` is only useful to preload (or to surface a load failure early).
+
+@example
+```
+import { ready } from 'fetch-with-refresh';
+
+await ready;
+```
+*/
+export declare const ready: Promise<void>;
+
+/**
+Creates the default client used by `fetchWithRefresh`, and returns it.
+
+@throws {TypeError} When an option is invalid; the message names the option.
+
+@example
+```
+import { configure } from 'fetch-with-refresh';
+
+const auth = configure({ baseURL: '/api', refresh: { url: '/auth/refresh' } });
+```
+*/
+export declare function configure(options: AuthOptions): AuthClient;
+
+/**
+`fetch` through the default client created by `configure()`: attaches the access token, refreshes it when
+needed and replays the request once. Call `configure()` first.
+
+@example
+```
+import { fetchWithRefresh } from 'fetch-with-refresh';
+
+const response = await fetchWithRefresh('/api/me');
+const me = await response.json();
+```
+*/
+export declare function fetchWithRefresh(input: RequestInfo | URL, init?: AuthRequestInit): Promise<Response>;
+
+/**
+A client: one token set, one refresh at a time, one queue of waiting requests.
+*/
+export declare class AuthClient {
+	/**
+	@throws {TypeError} When an option is invalid; the message names the option.
+	*/
+	constructor(options: AuthOptions);
+
+	/**
+	Same as `fetch`, plus the `auth` option. Resolves with the final `Response` (after at most one
+	replay); HTTP error statuses resolve as with `fetch`.
+
+	Rejects with `SessionExpiredError` when the session is over, `RefreshError` when a refresh this
+	request waited on failed, `DisposedError` after `dispose()`, or with the transport's own error.
+	*/
+	fetch(input: RequestInfo | URL, init?: AuthRequestInit): Promise<Response>;
+
+	/**
+	Stores a new token set (for example after login), in one write.
+
+	@example
+	```
+	const body = await (await auth.fetch('/login', { method: 'POST', auth: false, body: form })).json();
+	auth.setTokens({ accessToken: body.access_token, refreshToken: body.refresh_token, expiresIn: body.expires_in });
+	```
+	*/
+	setTokens(tokens: TokenInput): void;
+
+	/**
+	The current token set as read from storage, or `null` when there is no access token.
+	*/
+	getTokens(): TokenSnapshot | null;
+
+	/**
+	Removes the token set from storage (for example on logout). Does not call `onSessionExpired`.
+	*/
+	clearTokens(): void;
+
+	/**
+	Refreshes now. Joins a refresh already in flight instead of starting a second one.
+
+	Rejects with `SessionExpiredError` or `RefreshError` as a request would.
+	*/
+	refresh(): Promise<void>;
+
+	/**
+	Listens to an event. Returns the function that removes the listener.
+
+	@example
+	```
+	const off = auth.on('refresh-failure', (event) => console.warn('refresh failed:', event.reason, event.status));
+	off();
+	```
+	*/
+	on<K extends keyof AuthEventMap>(type: K, listener: (event: AuthEventMap[K]) => void): () => void;
+
+	/**
+	Stops timers and listeners. Waiting requests, and every later call that returns a promise, reject
+	with `DisposedError`.
+	*/
+	dispose(): void;
+}
+
+/**
+`RequestInit` plus `auth`.
+*/
+export interface AuthRequestInit extends RequestInit {
+	/**
+	`false` sends the request untouched: no token, no classification, never refreshed or replayed.
+	Use it for the login call and for third-party URLs.
+
+	@default true
+	*/
+	auth?: boolean;
+}
+
+/**
+What `setTokens` takes and a custom refresh function resolves with.
+
+The access token's expiry comes from `expiresAt`, else `expiresIn`, else the JWT's `exp` claim; when
+none is known only the reactive path (refresh after an "access expired" response) applies.
+*/
+export interface TokenInput {
+	accessToken: string;
+	/** Omit when the backend issues none. */
+	refreshToken?: string;
+	/** Seconds from now until the access token expires. */
+	expiresIn?: number;
+	/** When the access token expires, in epoch milliseconds. Wins over `expiresIn`. */
+	expiresAt?: number;
+}
+
+/**
+What `getTokens` returns and a custom refresh function receives.
+*/
+export interface TokenSnapshot {
+	accessToken: string;
+	refreshToken: string | null;
+	/** Epoch milliseconds, or `null` when unknown. */
+	expiresAt: number | null;
+}
+
+/**
+A synchronous key/value store shaped like `localStorage`. A method that throws makes the client fall back
+to memory and emit `storage-fallback`.
+*/
+export interface TokenStorage {
+	getItem(key: string): string | null;
+	setItem(key: string, value: string): void;
+	removeItem(key: string): void;
+}
+
+/**
+Classifies a response. An object matches when the HTTP status is in `status` **or** the business code
+(read with `codeField` from a JSON body) is in `codes`. A function receives the status and the parsed
+JSON body (`unknown`: check its shape) and returns whether it matches.
+
+@example
+```
+{ status: [401], codes: [50014] }
+({ status, body }) => status === 401 && (body as { code?: number })?.code === 50014
+```
+*/
+export type Matcher =
+	| {
+		status?: number[];
+		codes?: Array<number | string>;
+	}
+	| ((response: { status: number; body: unknown }) => boolean);
+
+export interface AuthOptions {
+	/**
+	Prefix for every input that is not an absolute URL, joined as axios does: exactly one `/` between the
+	two. The refresh URL is joined the same way.
+
+	@default undefined (inputs are used as given)
+
+	@example
+	```
+	configure({ baseURL: '/api', refresh: { url: '/auth/refresh' } });
+	await fetchWithRefresh('/me'); // → /api/me
+	```
+	*/
+	baseURL?: string;
+
+	/**
+	Where the token set is kept. Tokens are read from it for each request, so other code and other tabs
+	may change them. A storage that throws, or a cookie write that does not stick, falls back to memory
+	with a `storage-fallback` event. A stored value that cannot be parsed counts as no token.
+
+	@default 'localStorage'
+
+	@example
+	```
+	configure({ storage: 'cookie', refresh: { url: '/auth/refresh' } });
+	configure({ storage: myEncryptedStore, refresh: { url: '/auth/refresh' } });
+	```
+	*/
+	storage?: 'localStorage' | 'sessionStorage' | 'cookie' | 'memory' | TokenStorage;
+
+	/**
+	Storage keys (or cookie names). `expiresAt` is stored as epoch milliseconds.
+
+	@default { accessToken: 'access_token', refreshToken: 'refresh_token', expiresAt: 'access_token_expires_at' }
+
+	@example
+	```
+	configure({ storageKeys: { accessToken: 'token', refreshToken: 'refreshToken' }, refresh: { url: '/auth/refresh' } });
+	```
+	*/
+	storageKeys?: {
+		/** @default 'access_token' */
+		accessToken?: string;
+		/** @default 'refresh_token' */
+		refreshToken?: string;
+		/** @default 'access_token_expires_at' */
+		expiresAt?: string;
+	};
+
+	/**
+	Cookie attributes, used when `storage` is `'cookie'`.
+
+	@example
+	```
+	configure({ storage: 'cookie', cookie: { sameSite: 'Strict', secure: true, maxAge: 7 * 24 * 3600 }, refresh: { url: '/auth/refresh' } });
+	```
+	*/
+	cookie?: {
+		/** @default '/' */
+		path?: string;
+		/** @default undefined (the current host only) */
+		domain?: string;
+		/** @default 'Lax' */
+		sameSite?: 'Strict' | 'Lax' | 'None';
+		/** @default true on an https page, false otherwise */
+		secure?: boolean;
+		/**
+		Lifetime in seconds.
+
+		@default undefined (a session cookie, gone when the browser closes)
+		*/
+		maxAge?: number;
+	};
+
+	/**
+	Where the access token goes. `scheme: null` sends the raw token; `query` puts it in the URL instead of
+	a header.
+
+	@default { header: 'Authorization', scheme: 'Bearer' }
+
+	@example
+	```
+	attach: { header: 'X-Token', scheme: null } // X-Token: <token>
+	attach: { scheme: null }                    // Authorization: <token>
+	attach: { query: 'token' }                  // ?token=<token>
+	```
+	*/
+	attach?: {
+		/** @default 'Authorization' */
+		header?: string;
+		/** @default 'Bearer' */
+		scheme?: string | null;
+		/** @default undefined (use the header) */
+		query?: string;
+	};
+
+	/**
+	How to refresh: the refresh endpoint, or a function of your own.
+
+	A function receives the current tokens and resolves with the new ones (omitting `refreshToken` keeps
+	the current one). Resolving with `null` means the session is over (as `sessionExpired`); throwing is a
+	transient failure (as a `RefreshError`).
+
+	@example
+	```
+	refresh: { url: '/auth/refresh' }
+	refresh: async () => {
+		const info = await store.dispatch('user/relogin');
+		return info ? { accessToken: info.Token } : null;
+	}
+	```
+	*/
+	refresh: RefreshOptions | ((tokens: TokenSnapshot) => Promise<TokenInput | null>);
+
+	/**
+	Seconds before expiry in which a still-valid token triggers one background refresh. The request that
+	noticed it goes out at once with the current token. `0` turns proactive refresh off.
+
+	@default 1800
+	*/
+	proactiveWindow?: number;
+
+	/**
+	Responses that mean "the access token expired": the request waits for a refresh, then is replayed once.
+	Replaces the default (it is not merged with it).
+
+	@default { status: [401], codes: [50014] }
+
+	@example
+	```
+	accessExpired: { codes: [30001, 40001, 42001, 40014] }
+	```
+	*/
+	accessExpired?: Matcher;
+
+	/**
+	Responses (from any request, or from the refresh endpoint) that mean "the refresh token is dead too":
+	the tokens are cleared, waiting requests reject with `SessionExpiredError` and `onSessionExpired` is
+	called once. Checked before `accessExpired`. A 401, or a 400 `invalid_grant`, from the refresh endpoint
+	always ends the session. Replaces the default (it is not merged with it).
+
+	@default { codes: [50015, 10007] }
+	*/
+	sessionExpired?: Matcher;
+
+	/**
+	Dotted path of the business code in JSON bodies, matched against `codes`.
+
+	@default 'code'
+
+	@example
+	```
+	codeField: 'errcode'
+	codeField: 'meta.code'
+	```
+	*/
+	codeField?: string;
+
+	/**
+	Called once when the session ends (until new tokens are set). The tokens are already cleared.
+
+	@example
+	```
+	onSessionExpired: async ({ reason }) => {
+		await ElMessageBox.confirm('你已被登出，可以取消继续留在该页面，或者重新登录', '确定登出', { type: 'warning' });
+		router.push('/login');
+	}
+	```
+	*/
+	onSessionExpired?: (info: SessionExpiredInfo) => void | Promise<void>;
+
+	/**
+	Origins (`scheme://host[:port]`) that receive the access token. Requests to any other origin go out
+	untouched.
+
+	@default the page's origin and `baseURL`'s origin
+
+	@example
+	```
+	allowedOrigins: [location.origin, 'https://api.example.com']
+	```
+	*/
+	allowedOrigins?: string[];
+
+	/**
+	The transport used for every request, including the refresh call.
+
+	@default globalThis.fetch
+
+	@example
+	```
+	fetch: (input, init) => globalThis.fetch(input, { ...init, credentials: 'include' })
+	```
+	*/
+	fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+}
+
+/**
+The refresh endpoint.
+*/
+export interface RefreshOptions {
+	/**
+	Joined to `baseURL` like a request. May contain `{refreshToken}`.
+
+	@example
+	```
+	url: '/auth/refresh'
+	url: '/refreshJwt/{refreshToken}'
+	```
+	*/
+	url: string;
+
+	/** @default 'POST' */
+	method?: string;
+
+	/**
+	Where the refresh token (and, with `accessTokenField`, the current access token) go.
+
+	@default { bodyField: 'refresh_token' } (a JSON body)
+
+	@example
+	```
+	send: { header: 'X-Token' }                                 // X-Token: <refresh token>
+	send: { bodyField: 'refreshToken', accessTokenField: 'token' } // {"refreshToken": …, "token": …}
+	send: { query: 'refresh_token' }                            // ?refresh_token=<refresh token>
+	```
+	*/
+	send?: {
+		/** Send the refresh token in this header. */
+		header?: string;
+		/**
+		Scheme before the refresh token in `header`.
+
+		@default null (the raw token)
+		*/
+		scheme?: string | null;
+		/**
+		Send the refresh token in this field of a JSON body.
+
+		@default 'refresh_token'
+		*/
+		bodyField?: string;
+		/** Send the refresh token in this query parameter. */
+		query?: string;
+		/** Also send the current access token in this field of the JSON body. */
+		accessTokenField?: string;
+	};
+
+	/**
+	Dotted paths into the JSON answer. An answer without a refresh token keeps the current one.
+
+	@default the common shapes: `{access_token, refresh_token, expires_in}`, `{data: {token, refreshToken}}`, …
+
+	@example
+	```
+	response: { accessToken: 'data.token' }
+	response: { accessToken: 'result.jwt', refreshToken: 'result.refresh', expiresAt: 'result.exp_ms' }
+	```
+	*/
+	response?: {
+		accessToken?: string;
+		refreshToken?: string;
+		/** Path to seconds until expiry. */
+		expiresIn?: string;
+		/** Path to the expiry in epoch milliseconds. */
+		expiresAt?: string;
+	};
+
+	/**
+	Milliseconds before the refresh call is abandoned (a `RefreshError` with reason `'timeout'`).
+
+	@default 10000
+	*/
+	timeout?: number;
+}
+
+/**
+Why the session ended.
+- `'refresh-rejected'`: the refresh endpoint refused the refresh token.
+- `'session-expired-response'`: a response matched `sessionExpired`.
+- `'no-refresh-token'`: the access token expired and there is no refresh token.
+- `'refresh-function'`: the custom refresh function resolved with `null`.
+*/
+export type SessionExpiredReason = 'refresh-rejected' | 'session-expired-response' | 'no-refresh-token' | 'refresh-function';
+
+/**
+Why a refresh failed without ending the session.
+- `'network'`: the refresh call did not get an answer.
+- `'timeout'`: no answer within `refresh.timeout`.
+- `'status'`: an error status that is not a refusal (e.g. 5xx); see `status`.
+- `'malformed'`: the answer was not JSON or had no access token where expected.
+- `'function'`: the custom refresh function threw.
+*/
+export type RefreshFailureReason = 'network' | 'timeout' | 'status' | 'malformed' | 'function';
+
+/** What `onSessionExpired` receives. */
+export interface SessionExpiredInfo {
+	reason: SessionExpiredReason;
+	/** HTTP status of the response that ended the session, if any. */
+	status?: number;
+	/** Business code of the response that ended the session, if any. */
+	code?: number | string;
+}
+
+/** Events, by name. No event carries a token. */
+export interface AuthEventMap {
+	'refresh-start': RefreshStartEvent;
+	'refresh-success': RefreshSuccessEvent;
+	'refresh-failure': RefreshFailureEvent;
+	'session-expired': SessionExpiredEvent;
+	'tokens-changed': TokensChangedEvent;
+	'request-queued': RequestQueuedEvent;
+	'request-replayed': RequestReplayedEvent;
+	'storage-fallback': StorageFallbackEvent;
+}
+
+/** A refresh call starts. */
+export interface RefreshStartEvent {
+	type: 'refresh-start';
+	/** `'proactive'`: near expiry; `'expired'`: expired by the local clock; `'rejected'`: a response matched `accessExpired`; `'manual'`: `refresh()`. */
+	reason: 'proactive' | 'expired' | 'rejected' | 'manual';
+	/** Requests waiting on it so far. */
+	queued: number;
+}
+
+/** A refresh stored new tokens. */
+export interface RefreshSuccessEvent {
+	type: 'refresh-success';
+	durationMs: number;
+	/** Requests sent again with the new token. */
+	replayed: number;
+	/** New expiry in epoch milliseconds, or `null` when unknown. */
+	expiresAt: number | null;
+}
+
+/** A refresh failed; the tokens are kept. */
+export interface RefreshFailureEvent {
+	type: 'refresh-failure';
+	reason: RefreshFailureReason;
+	/** HTTP status of the refresh answer, when there was one. */
+	status?: number;
+	durationMs: number;
+	/** Requests rejected with `RefreshError`. */
+	rejected: number;
+}
+
+/** The session ended; the tokens are cleared. */
+export interface SessionExpiredEvent extends SessionExpiredInfo {
+	type: 'session-expired';
+	/** Requests rejected with `SessionExpiredError`. */
+	rejected: number;
+}
+
+/** The stored token set changed through this client. */
+export interface TokensChangedEvent {
+	type: 'tokens-changed';
+	source: 'set' | 'refresh' | 'clear' | 'session-expired';
+	/** Epoch milliseconds, or `null` when unknown or cleared. */
+	expiresAt: number | null;
+	hasRefreshToken: boolean;
+}
+
+/** A request waits for a refresh. */
+export interface RequestQueuedEvent {
+	type: 'request-queued';
+	method: string;
+	/** The request URL, without the token. */
+	url: string;
+	/** Requests waiting, this one included. */
+	queued: number;
+}
+
+/** A request is sent a second time. */
+export interface RequestReplayedEvent {
+	type: 'request-replayed';
+	method: string;
+	/** The request URL, without the token. */
+	url: string;
+	/** `'refreshed'`: after a refresh; `'token-changed'`: it was sent with an older token than the current one. */
+	reason: 'refreshed' | 'token-changed';
+}
+
+/** The configured storage failed; tokens are now kept in memory. */
+export interface StorageFallbackEvent {
+	type: 'storage-fallback';
+	/** The storage that failed, e.g. `'localStorage'` or `'cookie'`. */
+	storage: string;
+	operation: 'read' | 'write' | 'remove';
+	message: string;
+}
+
+/**
+The refresh token was refused: the user must log in again. A plain `Error` with this `name` (compare the
+name, not the constructor: no class is exported).
+
+@example
+```
+try {
+	await fetchWithRefresh('/api/me');
+} catch (error) {
+	if ((error as Error).name === 'SessionExpiredError') router.push('/login');
+}
+```
+*/
+export interface SessionExpiredError extends Error {
+	name: 'SessionExpiredError';
+}
+
+/**
+The refresh failed for another reason; the tokens are kept. A plain `Error` with this `name`.
+*/
+export interface RefreshError extends Error {
+	name: 'RefreshError';
+	/** `'no-refresh-token'`: there is no refresh token to send. */
+	reason: RefreshFailureReason | 'no-refresh-token';
+	/** HTTP status of the refresh answer, when there was one. */
+	status?: number;
+	/** The underlying error (network error, error thrown by the refresh function), when there was one. */
+	cause?: unknown;
+}
+
+/**
+The client was disposed. A plain `Error` with this `name`.
+*/
+export interface DisposedError extends Error {
+	name: 'DisposedError';
+}
+
+/**
+The errors this package rejects with (besides the transport's own errors and `TypeError` for bad
+options). Narrow by `name`.
+
+@example
+```
+const e = error as AuthError;
+if (e.name === 'RefreshError') console.warn(e.reason, e.status);
+```
+*/
+export type AuthError = SessionExpiredError | RefreshError | DisposedError;

@@ -1,0 +1,203 @@
+//! What a response means: business codes, matchers, and the verdict on a refresh answer.
+
+/// A business code normalised for comparison, so that `50014` and `"50014"` match each other
+/// (backends are not consistent about it, and seed 000 compares `Number(res.code)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code(String);
+
+impl Code {
+    /// A code from a JSON number. Only whole numbers are codes.
+    pub fn from_number(value: f64) -> Option<Code> {
+        if !value.is_finite() || value.fract() != 0.0 || value.abs() >= 1e15 {
+            return None;
+        }
+        let mut digits = Vec::new();
+        let mut n = value.abs() as u64;
+        loop {
+            digits.push(b'0' + (n % 10) as u8);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if value < 0.0 {
+            digits.push(b'-');
+        }
+        digits.reverse();
+        String::from_utf8(digits).ok().map(Code)
+    }
+
+    /// A code from a JSON string (surrounding spaces ignored).
+    pub fn from_text(text: &str) -> Code {
+        Code(text.trim().to_owned())
+    }
+
+    /// The code as text (what events and `onSessionExpired` report for a string code).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A matcher given as data: it matches when the HTTP status is in `status` **or** the body's
+/// code is in `codes`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatchRules {
+    /// HTTP statuses that match.
+    pub status: Vec<u16>,
+    /// Business codes that match.
+    pub codes: Vec<Code>,
+}
+
+impl MatchRules {
+    /// Whether a response with this status and body code matches.
+    pub fn matches(&self, status: u16, code: Option<&Code>) -> bool {
+        self.status.contains(&status) || code.is_some_and(|code| self.codes.contains(code))
+    }
+
+    /// Whether the body must be read to evaluate this matcher.
+    pub fn needs_body(&self) -> bool {
+        !self.codes.is_empty()
+    }
+}
+
+/// The meaning of an API response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Anything else: hand it to the caller.
+    Ok,
+    /// The access token was refused: refresh and replay.
+    AccessExpired,
+    /// The session is over (the refresh token is dead too).
+    SessionExpired,
+}
+
+/// Combines the two matcher results; `sessionExpired` wins, so that a backend that answers 401
+/// for both cases can be served by codes.
+pub fn classify(session_expired: bool, access_expired: bool) -> Class {
+    if session_expired {
+        Class::SessionExpired
+    } else if access_expired {
+        Class::AccessExpired
+    } else {
+        Class::Ok
+    }
+}
+
+/// Whether a `Content-Type` value announces JSON (`application/json`, `text/json`, `*/*+json`).
+pub fn is_json_content_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+/// The verdict on the refresh endpoint's answer, before its tokens are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshVerdict {
+    /// The refresh token was refused: the session is over.
+    Refused,
+    /// A failure that says nothing about the session (5xx, an unexpected status): keep tokens.
+    Failed,
+    /// A 2xx answer: read the new tokens from it.
+    Answered,
+}
+
+/// Judges a refresh answer: refused when it matches `sessionExpired`, or is a 401, or a 400 whose
+/// `error` is `invalid_grant` (OAuth 2, RFC 6749 §5.2); read when it is a 2xx; failed otherwise.
+pub fn refresh_verdict(status: u16, matches_session_expired: bool, oauth_error: Option<&str>) -> RefreshVerdict {
+    if matches_session_expired || status == 401 || (status == 400 && oauth_error == Some("invalid_grant")) {
+        RefreshVerdict::Refused
+    } else if (200..300).contains(&status) {
+        RefreshVerdict::Answered
+    } else {
+        RefreshVerdict::Failed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_compare_across_numbers_and_text() {
+        let cases = [
+            (50014.0, Some("50014")),
+            (0.0, Some("0")),
+            (-1.0, Some("-1")),
+            (409.0, Some("409")),
+            (1.5, None),
+            (f64::NAN, None),
+            (1e20, None),
+        ];
+        for (number, expected) in cases {
+            assert_eq!(Code::from_number(number).as_ref().map(Code::as_str), expected, "{number}");
+        }
+        assert_eq!(Code::from_number(50014.0), Some(Code::from_text(" 50014 ")));
+    }
+
+    #[test]
+    fn matchers_match_status_or_code() {
+        let rules = MatchRules { status: vec![401], codes: vec![Code::from_text("50014")] };
+        let code = |c: f64| Code::from_number(c);
+        let cases = [
+            (401, None, true),
+            (200, code(50014.0), true),
+            (401, code(50015.0), true),
+            (200, code(0.0), false),
+            (403, None, false),
+        ];
+        for (status, code, expected) in cases {
+            assert_eq!(rules.matches(status, code.as_ref()), expected, "{status} {code:?}");
+        }
+        assert!(rules.needs_body());
+        assert!(!MatchRules { status: vec![401], codes: vec![] }.needs_body());
+    }
+
+    #[test]
+    fn session_expired_is_checked_first() {
+        let cases = [
+            (true, true, Class::SessionExpired),
+            (true, false, Class::SessionExpired),
+            (false, true, Class::AccessExpired),
+            (false, false, Class::Ok),
+        ];
+        for (session, access, expected) in cases {
+            assert_eq!(classify(session, access), expected);
+        }
+    }
+
+    #[test]
+    fn json_content_types() {
+        let cases = [
+            ("application/json", true),
+            ("application/json; charset=utf-8", true),
+            ("Application/JSON", true),
+            ("application/problem+json", true),
+            ("text/json", true),
+            ("text/plain", false),
+            ("text/html; charset=utf-8", false),
+            ("application/jsonl", false),
+            ("", false),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(is_json_content_type(value), expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn refresh_answers_are_judged() {
+        let cases = [
+            (200, false, None, RefreshVerdict::Answered),
+            (201, false, None, RefreshVerdict::Answered),
+            (200, true, None, RefreshVerdict::Refused),
+            (401, false, None, RefreshVerdict::Refused),
+            (400, false, Some("invalid_grant"), RefreshVerdict::Refused),
+            (400, false, Some("invalid_request"), RefreshVerdict::Failed),
+            (400, false, None, RefreshVerdict::Failed),
+            (403, false, None, RefreshVerdict::Failed),
+            (500, false, None, RefreshVerdict::Failed),
+            (503, true, None, RefreshVerdict::Refused),
+        ];
+        for (status, session, error, expected) in cases {
+            assert_eq!(refresh_verdict(status, session, error), expected, "{status} {session} {error:?}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! The little JSON the core needs without a JSON library: writing string values into the refresh
+//! body, and reading numeric claims (`exp`) out of a JWT payload.
+//!
+//! Parsing JSON bodies of HTTP responses is not done here: the browser side uses `JSON.parse`,
+//! which is faster and costs no bytes. This module only has to be correct on the small inputs
+//! above, and it refuses (returns `None`) rather than guesses on anything it does not understand.
+
+/// How deeply nested a JWT payload may be before the scanner gives up.
+const MAX_DEPTH: usize = 32;
+
+/// Appends `value` to `out` as a JSON string literal, quotes included.
+pub fn push_string(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for ch in value.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 0xf] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Parses a plain decimal number (`-12`, `1700000000`, `1.5`). Exponents, `NaN`, signs other than
+/// a leading `-`, and anything else are refused: this reads claims and stored timestamps, which
+/// are written as plain numbers, without pulling the float parser into the wasm module.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    if whole.is_empty() || whole.len() > 17 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut value = whole.bytes().fold(0.0, |acc, b| acc * 10.0 + f64::from(b - b'0'));
+    if let Some(fraction) = fraction {
+        if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut scale = 0.1;
+        for b in fraction.bytes().take(9) {
+            value += f64::from(b - b'0') * scale;
+            scale /= 10.0;
+        }
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Reads the number stored under `key` at the top level of the JSON object `text`.
+///
+/// Returns `None` when `text` is not a well-formed object, when the key is missing, or when its
+/// value is not a plain number.
+pub fn top_level_number(text: &str, key: &str) -> Option<f64> {
+    let mut scanner = Scanner { bytes: text.as_bytes(), text, pos: 0 };
+    scanner.skip_ws();
+    scanner.eat(b'{')?;
+    let mut found = None;
+    scanner.skip_ws();
+    if scanner.peek() == Some(b'}') {
+        scanner.pos += 1;
+    } else {
+        loop {
+            scanner.skip_ws();
+            let name = scanner.string()?;
+            scanner.skip_ws();
+            scanner.eat(b':')?;
+            scanner.skip_ws();
+            let start = scanner.pos;
+            scanner.value(1)?;
+            if name == key {
+                found = parse_number(&text[start..scanner.pos]);
+            }
+            scanner.skip_ws();
+            match scanner.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    scanner.skip_ws();
+    if scanner.pos != scanner.bytes.len() {
+        return None;
+    }
+    found
+}
+
+/// A cursor over JSON text that validates as it skips.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn eat(&mut self, expected: u8) -> Option<()> {
+        (self.next()? == expected).then_some(())
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// Reads a string literal and returns its decoded text.
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while !matches!(self.peek()?, b'"' | b'\\') {
+                if self.peek()? < 0x20 {
+                    return None;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.text.get(start..self.pos)?);
+            if self.next()? == b'"' {
+                return Some(out);
+            }
+            let decoded = match self.next()? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => self.unicode_escape()?,
+                _ => return None,
+            };
+            out.push(decoded);
+        }
+    }
+
+    /// Decodes the hex digits after `\u`, joining a surrogate pair when one follows.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let high = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&high) {
+            return char::from_u32(high);
+        }
+        self.eat(b'\\')?;
+        self.eat(b'u')?;
+        let low = self.hex4()?;
+        if !(0xDC00..0xE000).contains(&low) {
+            return None;
+        }
+        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut value = 0;
+        for _ in 0..4 {
+            value = value * 16 + char::from(self.next()?).to_digit(16)?;
+        }
+        Some(value)
+    }
+
+    /// Skips one value of any kind, checking that it is well formed.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.container(b'}', depth, true),
+            b'[' => self.container(b']', depth, false),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            _ => self.number(),
+        }
+    }
+
+    fn container(&mut self, close: u8, depth: usize, keyed: bool) -> Option<()> {
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek()? == close {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            self.skip_ws();
+            if keyed {
+                self.string()?;
+                self.skip_ws();
+                self.eat(b':')?;
+                self.skip_ws();
+            }
+            self.value(depth + 1)?;
+            self.skip_ws();
+            match self.next()? {
+                b',' => continue,
+                b if b == close => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        let end = self.pos + word.len();
+        (self.bytes.get(self.pos..end)? == word.as_bytes()).then(|| self.pos = end)
+    }
+
+    /// Skips a number token (any JSON number, exponents included: they are valid JSON even
+    /// though [`parse_number`] will not read them).
+    fn number(&mut self) -> Option<()> {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
+            self.pos += 1;
+        }
+        (self.pos > start).then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped() {
+        let cases = [
+            ("plain", "\"plain\""),
+            ("a\"b\\c", "\"a\\\"b\\\\c\""),
+            ("line\nbreak\ttab\r", "\"line\\nbreak\\ttab\\r\""),
+            ("\u{1}", "\"\\u0001\""),
+            ("日本", "\"日本\""),
+        ];
+        for (input, expected) in cases {
+            let mut out = String::new();
+            push_string(&mut out, input);
+            assert_eq!(out, expected, "escaping {input:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_parse_or_are_refused() {
+        let cases = [
+            ("0", Some(0.0)),
+            ("1700000000", Some(1_700_000_000.0)),
+            ("-5", Some(-5.0)),
+            ("1.5", Some(1.5)),
+            ("1700000000123", Some(1_700_000_000_123.0)),
+            ("", None),
+            ("-", None),
+            ("1.", None),
+            ("1e9", None),
+            ("NaN", None),
+            ("12a", None),
+            (" 12", None),
+            ("+3", None),
+            ("123456789012345678", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse_number(input), expected, "parsing {input:?}");
+        }
+    }
+
+    #[test]
+    fn top_level_numbers_are_found_only_at_the_top() {
+        let cases = [
+            (r#"{"exp":1700000000}"#, Some(1_700_000_000.0)),
+            (r#" { "sub" : "x", "exp" : 42 } "#, Some(42.0)),
+            (r#"{"nested":{"exp":1},"exp":2}"#, Some(2.0)),
+            (r#"{"nested":{"exp":1}}"#, None),
+            (r#"{"list":[1,{"exp":3}],"exp":4}"#, Some(4.0)),
+            (r#"{"\u0065xp":5}"#, Some(5.0)),
+            (r#"{"exp":"5"}"#, None),
+            (r#"{"exp":1e3}"#, None),
+            (r#"{"a":true,"b":null,"c":false,"exp":6}"#, Some(6.0)),
+            (r#"{"s":"quote\"brace}","exp":7}"#, Some(7.0)),
+            (r#"{"exp":8"#, None),
+            (r#"{"exp":8} trailing"#, None),
+            (r#"[{"exp":9}]"#, None),
+            (r#"{"exp":9,}"#, None),
+            ("{}", None),
+            ("", None),
+            (r#"{"bad":"\x"}"#, None),
+            (r#"{"emoji":"\ud83d\ude00","exp":10}"#, Some(10.0)),
+            (r#"{"lone":"\ud83d","exp":10}"#, None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(top_level_number(input, "exp"), expected, "scanning {input}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = format!("{{\"a\":{}1{},\"exp\":1}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(top_level_number(&deep, "exp"), None);
+    }
+}

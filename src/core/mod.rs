@@ -1,0 +1,18 @@
+//! The pure core: no `wasm_bindgen`, `web_sys` or `js_sys` in here, so all of it is tested natively.
+//!
+//! - [`tokens`]: the token set, what counts as a usable token, the JWT `exp` claim;
+//! - [`policy`]: when a token is fresh, inside the proactive window, or expired;
+//! - [`classify`]: business codes, matchers and what a response means;
+//! - [`options`]: the validated options the rest of the crate works from;
+//! - [`refresh`]: the refresh call as a plain request, and reading its answer;
+//! - [`machine`]: the refresh/queue state machine (events in, effects out);
+//! - [`json`], [`url`]: the two small text helpers the others need.
+
+pub mod classify;
+pub mod json;
+pub mod machine;
+pub mod options;
+pub mod policy;
+pub mod refresh;
+pub mod tokens;
+pub mod url;

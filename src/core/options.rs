@@ -1,0 +1,218 @@
+//! The validated options the crate works from, with the documented defaults.
+//!
+//! The browser side reads the JavaScript options object into these types (and keeps what cannot
+//! be plain data, such as matcher functions, next to them); everything here is checked once, when
+//! the client is created, so the request path never re-validates.
+
+use super::classify::{Code, MatchRules};
+use super::tokens::Secret;
+
+/// Default proactive window: refresh in the background within 30 minutes of expiry.
+pub const DEFAULT_PROACTIVE_WINDOW_SECS: f64 = 1800.0;
+/// Default refresh timeout.
+pub const DEFAULT_REFRESH_TIMEOUT_MS: f64 = 10_000.0;
+/// Default dotted path of the business code in JSON bodies.
+pub const DEFAULT_CODE_FIELD: &str = "code";
+/// Default JSON body field that carries the refresh token.
+pub const DEFAULT_REFRESH_BODY_FIELD: &str = "refresh_token";
+/// The placeholders a refresh URL template may contain.
+pub const REFRESH_TOKEN_PLACEHOLDER: &str = "refreshToken";
+/// See [`REFRESH_TOKEN_PLACEHOLDER`].
+pub const ACCESS_TOKEN_PLACEHOLDER: &str = "accessToken";
+
+/// Default `accessExpired`: HTTP 401, or business code 50014.
+pub fn default_access_expired() -> MatchRules {
+    MatchRules { status: vec![401], codes: vec![Code::from_text("50014")] }
+}
+
+/// Default `sessionExpired`: business codes 50015 and 10007.
+pub fn default_session_expired() -> MatchRules {
+    MatchRules { status: vec![], codes: vec![Code::from_text("50015"), Code::from_text("10007")] }
+}
+
+/// The storage keys of the three stored values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageKeys {
+    /// Key of the access token.
+    pub access: String,
+    /// Key of the refresh token.
+    pub refresh: String,
+    /// Key of the access token's expiry (epoch milliseconds).
+    pub expires_at: String,
+}
+
+impl Default for StorageKeys {
+    fn default() -> Self {
+        StorageKeys {
+            access: "access_token".to_owned(),
+            refresh: "refresh_token".to_owned(),
+            expires_at: "access_token_expires_at".to_owned(),
+        }
+    }
+}
+
+/// Where the access token goes on an API request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attach {
+    /// In a header, as `scheme token` or the raw token when `scheme` is `None`.
+    Header {
+        /// Header name.
+        name: String,
+        /// Scheme put before the token, e.g. `Bearer`.
+        scheme: Option<String>,
+    },
+    /// In a query parameter of the URL.
+    Query {
+        /// Parameter name.
+        name: String,
+    },
+}
+
+impl Default for Attach {
+    fn default() -> Self {
+        Attach::Header { name: "Authorization".to_owned(), scheme: Some("Bearer".to_owned()) }
+    }
+}
+
+/// A header value carrying `token`, with `scheme` in front when there is one.
+pub fn credential(scheme: Option<&str>, token: &Secret) -> String {
+    match scheme {
+        Some(scheme) => [scheme, " ", token.expose()].concat(),
+        None => token.expose().to_owned(),
+    }
+}
+
+/// Where the refresh call puts the refresh token (and, optionally, the old access token).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendPlacement {
+    /// Header carrying the refresh token.
+    pub header: Option<String>,
+    /// Scheme before the refresh token in that header (default: none, the raw token).
+    pub scheme: Option<String>,
+    /// JSON body field carrying the refresh token.
+    pub body_field: Option<String>,
+    /// Query parameter carrying the refresh token.
+    pub query: Option<String>,
+    /// JSON body field carrying the current access token (seed 004 sends both).
+    pub access_token_field: Option<String>,
+}
+
+/// Dotted paths tried, in order, to read the refresh answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponsePaths {
+    /// Paths of the new access token.
+    pub access: Vec<String>,
+    /// Paths of the new refresh token.
+    pub refresh: Vec<String>,
+    /// Paths of the lifetime in seconds.
+    pub expires_in: Vec<String>,
+    /// Paths of the expiry in epoch milliseconds.
+    pub expires_at: Vec<String>,
+}
+
+impl Default for ResponsePaths {
+    /// The common shapes: `{access_token, refresh_token, expires_in}` (OAuth 2),
+    /// `{accessToken, refreshToken, expiresIn}`, `{token, refreshToken}`, each possibly under `data`.
+    fn default() -> Self {
+        let paths = |names: &[&str]| -> Vec<String> {
+            let top = names.iter().map(|n| (*n).to_owned());
+            let nested = names.iter().map(|n| ["data.", n].concat());
+            top.chain(nested).collect()
+        };
+        ResponsePaths {
+            access: paths(&["access_token", "accessToken", "token"]),
+            refresh: paths(&["refresh_token", "refreshToken"]),
+            expires_in: paths(&["expires_in", "expiresIn"]),
+            expires_at: paths(&["expires_at", "expiresAt"]),
+        }
+    }
+}
+
+/// The refresh endpoint, when refresh is configured as options rather than a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshEndpoint {
+    /// URL template, joined to `baseURL`; may contain `{refreshToken}` and `{accessToken}`.
+    pub url: String,
+    /// HTTP method (default `POST`).
+    pub method: String,
+    /// Where the tokens go.
+    pub send: SendPlacement,
+    /// Where the new tokens are read from.
+    pub response: ResponsePaths,
+}
+
+/// Cookie attributes for the `cookie` storage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CookieOptions {
+    /// `Path` attribute (default `/`).
+    pub path: Option<String>,
+    /// `Domain` attribute.
+    pub domain: Option<String>,
+    /// `SameSite` attribute: `Strict`, `Lax` or `None`.
+    pub same_site: Option<String>,
+    /// `Secure` attribute.
+    pub secure: bool,
+    /// `Max-Age` in seconds; without it the cookies last for the browser session.
+    pub max_age: Option<u32>,
+}
+
+/// Whether `name` is a valid HTTP header name (an RFC 9110 token).
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Whether `path` is a usable dotted path (`code`, `data.token`): non-empty segments.
+pub fn is_dotted_path(path: &str) -> bool {
+    path.split('.').all(|segment| !segment.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_are_tokens() {
+        let cases = [
+            ("Authorization", true),
+            ("X-Token", true),
+            ("x_custom.1", true),
+            ("", false),
+            ("Bad Header", false),
+            ("Bad:Header", false),
+            ("Naïve", false),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(is_header_name(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn dotted_paths() {
+        let cases = [("code", true), ("data.token", true), ("", false), ("data.", false), (".x", false)];
+        for (path, expected) in cases {
+            assert_eq!(is_dotted_path(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn credentials_put_the_scheme_first() {
+        let token = Secret::new("abc").expect("usable");
+        assert_eq!(credential(Some("Bearer"), &token), "Bearer abc");
+        assert_eq!(credential(None, &token), "abc");
+    }
+
+    #[test]
+    fn default_answer_paths_cover_the_seed_shapes() {
+        let paths = ResponsePaths::default();
+        for expected in ["access_token", "token", "data.token", "data.accessToken"] {
+            assert!(paths.access.iter().any(|p| p == expected), "{expected}");
+        }
+        for expected in ["refresh_token", "data.refreshToken"] {
+            assert!(paths.refresh.iter().any(|p| p == expected), "{expected}");
+        }
+        assert_eq!(paths.expires_in[0], "expires_in");
+    }
+}

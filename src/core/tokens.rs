@@ -1,0 +1,319 @@
+//! The token model: a [`Secret`] that never prints, the [`TokenSet`] kept in storage, and how one
+//! is built from what the app or the refresh endpoint hands over ([`TokenInput`]) or from what
+//! storage holds (where corrupt values mean "no token").
+
+use super::json;
+use std::fmt;
+
+/// A token string. Its `Debug` output never shows the value, so a token cannot leak through
+/// logs, panics or error messages by accident; [`Secret::expose`] is the only way to read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a token, or returns `None` when the text is not usable as one (see [`is_usable`]).
+    pub fn new(value: impl Into<String>) -> Option<Secret> {
+        let value = value.into();
+        is_usable(&value).then_some(Secret(value))
+    }
+
+    /// The token itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+/// Whether `value` can be a token: not empty, not the text of a JS `undefined`/`null` that some
+/// code stored by mistake (seed 000 guards against exactly that), no whitespace or control
+/// characters (a header value cannot carry them), and not absurdly long.
+pub fn is_usable(value: &str) -> bool {
+    const MAX_TOKEN_LEN: usize = 16 * 1024;
+    !value.is_empty()
+        && value.len() <= MAX_TOKEN_LEN
+        && !matches!(value, "undefined" | "null" | "[object Object]")
+        && value.chars().all(|c| !c.is_whitespace() && !c.is_control())
+}
+
+/// The tokens the client holds: an access token, maybe a refresh token, and when the access token
+/// expires (epoch milliseconds), when that is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenSet {
+    /// The access token attached to requests.
+    pub access: Secret,
+    /// The refresh token, when the backend issued one.
+    pub refresh: Option<Secret>,
+    /// When the access token expires, in epoch milliseconds.
+    pub expires_at: Option<f64>,
+}
+
+/// Tokens as the app or a refresh answer gives them, before validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TokenInput {
+    /// The new access token.
+    pub access: Option<String>,
+    /// The new refresh token, if any.
+    pub refresh: Option<String>,
+    /// Lifetime of the access token in seconds from now.
+    pub expires_in: Option<f64>,
+    /// Expiry of the access token in epoch milliseconds.
+    pub expires_at: Option<f64>,
+}
+
+/// Why a [`TokenInput`] was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    /// The access token is missing or not a usable token.
+    BadAccessToken,
+    /// A refresh token was given but is not usable.
+    BadRefreshToken,
+    /// `expiresIn`/`expiresAt` is negative, not finite, or otherwise not a time.
+    BadExpiry,
+}
+
+impl TokenSet {
+    /// Validates `input` into a token set at time `now` (epoch ms).
+    ///
+    /// The expiry comes from `expires_at`, else `expires_in`, else the JWT's `exp` claim. When the
+    /// input has no refresh token, `keep_refresh` is kept (a backend such as seed 004 answers a
+    /// refresh with a new access token only).
+    pub fn from_input(
+        input: TokenInput,
+        now: f64,
+        keep_refresh: Option<Secret>,
+    ) -> Result<TokenSet, TokenError> {
+        let access = input
+            .access
+            .and_then(Secret::new)
+            .ok_or(TokenError::BadAccessToken)?;
+        let refresh = match input.refresh {
+            Some(text) => Some(Secret::new(text).ok_or(TokenError::BadRefreshToken)?),
+            None => keep_refresh,
+        };
+        let valid_time = |t: f64| t.is_finite() && t >= 0.0;
+        let expires_at = match (input.expires_at, input.expires_in) {
+            (Some(at), _) if valid_time(at) => Some(at),
+            (Some(_), _) => return Err(TokenError::BadExpiry),
+            (None, Some(secs)) if valid_time(secs) => Some(now + secs * 1000.0),
+            (None, Some(_)) => return Err(TokenError::BadExpiry),
+            (None, None) => jwt_expiry_ms(access.expose()),
+        };
+        Ok(TokenSet { access, refresh, expires_at })
+    }
+
+    /// Rebuilds a token set from the three stored strings. Anything corrupt degrades gracefully:
+    /// an unusable access token means no tokens at all, an unusable refresh token means none, and
+    /// an unreadable expiry falls back to the JWT's `exp` claim.
+    pub fn from_stored(
+        access: Option<String>,
+        refresh: Option<String>,
+        expires_at: Option<String>,
+    ) -> Option<TokenSet> {
+        let access = Secret::new(access?)?;
+        let expires_at = expires_at
+            .and_then(|text| json::parse_number(text.trim()))
+            .filter(|t| *t > 0.0)
+            .or_else(|| jwt_expiry_ms(access.expose()));
+        Some(TokenSet { access, refresh: refresh.and_then(Secret::new), expires_at })
+    }
+}
+
+/// The `exp` claim of a JWT, in epoch milliseconds, or `None` for anything that is not a JWT with
+/// a numeric `exp`. The signature is not checked: the value is used for scheduling only.
+pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
+    let mut parts = token.split('.');
+    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let bytes = base64url_decode(payload)?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    json::top_level_number(text, "exp")
+        .filter(|exp| *exp > 0.0)
+        .map(|exp| exp * 1000.0)
+}
+
+/// Decodes unpadded or padded base64url (RFC 4648 §5). Standard-alphabet `+`/`/` are accepted too,
+/// since some servers get this wrong.
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for b in text.bytes() {
+        let value = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    // A single leftover character (6 bits) cannot come from any byte sequence.
+    (bits < 6).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds an unsigned JWT-shaped token with the given JSON payload.
+    fn jwt(payload: &str) -> String {
+        let encode = |s: &str| -> String {
+            const ALPHABET: &[u8] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let bytes = s.as_bytes();
+            let mut out = String::new();
+            for chunk in bytes.chunks(3) {
+                let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
+                    << (8 * (3 - chunk.len()));
+                for i in 0..=chunk.len() {
+                    out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+                }
+            }
+            out
+        };
+        [encode(r#"{"alg":"HS256","typ":"JWT"}"#), encode(payload), "sig".to_owned()].join(".")
+    }
+
+    #[test]
+    fn usable_tokens() {
+        let cases = [
+            ("eyJ.abc.def", true),
+            ("opaque-token_123", true),
+            ("", false),
+            ("undefined", false),
+            ("null", false),
+            ("two words", false),
+            ("line\nbreak", false),
+            ("tab\t", false),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(is_usable(value), expected, "{value:?}");
+        }
+        assert!(!is_usable(&"a".repeat(20_000)));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("super-secret-token").expect("usable");
+        assert_eq!(format!("{secret:?}"), "Secret(redacted)");
+        let set = TokenSet { access: secret, refresh: Secret::new("refresh-secret"), expires_at: None };
+        let printed = format!("{set:?}");
+        assert!(!printed.contains("super-secret") && !printed.contains("refresh-secret"), "{printed}");
+    }
+
+    #[test]
+    fn jwt_expiry_is_read_from_the_payload() {
+        let cases = [
+            (jwt(r#"{"sub":"u","exp":1700000000}"#), Some(1_700_000_000_000.0)),
+            (jwt(r#"{"sub":"u","iat":1}"#), None),
+            (jwt(r#"{"exp":"soon"}"#), None),
+            (jwt(r#"{"exp":0}"#), None),
+            (jwt("not json"), None),
+            ("only.two".to_owned(), None),
+            ("a.b.c.d".to_owned(), None),
+            ("a.!!!.c".to_owned(), None),
+            ("opaque".to_owned(), None),
+        ];
+        for (token, expected) in cases {
+            assert_eq!(jwt_expiry_ms(&token), expected, "{token}");
+        }
+    }
+
+    #[test]
+    fn base64url_decodes_every_padding_length() {
+        let cases: [(&str, Option<&[u8]>); 7] = [
+            ("", Some(b"")),
+            ("YQ", Some(b"a")),
+            ("YWI", Some(b"ab")),
+            ("YWJj", Some(b"abc")),
+            ("YWJjZA==", Some(b"abcd")),
+            ("-_-_", Some(&[0xfb, 0xff, 0xbf])),
+            ("Y", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(base64url_decode(input).as_deref(), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn inputs_take_expiry_from_at_then_in_then_jwt() {
+        let now = 1_000_000.0;
+        let token = jwt(r#"{"exp":5000}"#);
+        let input = |at: Option<f64>, secs: Option<f64>| TokenInput {
+            access: Some(token.clone()),
+            refresh: None,
+            expires_in: secs,
+            expires_at: at,
+        };
+        let cases = [
+            (input(Some(9_000_000.0), Some(60.0)), Ok(Some(9_000_000.0))),
+            (input(None, Some(60.0)), Ok(Some(1_060_000.0))),
+            (input(None, None), Ok(Some(5_000_000.0))),
+            (input(Some(f64::NAN), None), Err(TokenError::BadExpiry)),
+            (input(None, Some(-1.0)), Err(TokenError::BadExpiry)),
+        ];
+        for (input, expected) in cases {
+            let got = TokenSet::from_input(input.clone(), now, None).map(|set| set.expires_at);
+            assert_eq!(got, expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn inputs_validate_tokens_and_keep_the_old_refresh_token() {
+        let old = Secret::new("old-refresh");
+        let with = |access: Option<&str>, refresh: Option<&str>| TokenInput {
+            access: access.map(str::to_owned),
+            refresh: refresh.map(str::to_owned),
+            ..TokenInput::default()
+        };
+        let kept = TokenSet::from_input(with(Some("new"), None), 0.0, old.clone()).expect("valid");
+        assert_eq!(kept.refresh, old);
+        let replaced = TokenSet::from_input(with(Some("new"), Some("r2")), 0.0, old.clone()).expect("valid");
+        assert_eq!(replaced.refresh, Secret::new("r2"));
+        let cases = [
+            (with(None, None), TokenError::BadAccessToken),
+            (with(Some(""), None), TokenError::BadAccessToken),
+            (with(Some("undefined"), None), TokenError::BadAccessToken),
+            (with(Some("ok"), Some("bad token")), TokenError::BadRefreshToken),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(TokenSet::from_input(input.clone(), 0.0, None), Err(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn stored_values_degrade_to_no_token() {
+        let s = |v: &str| Some(v.to_owned());
+        let jwt_token = jwt(r#"{"exp":7}"#);
+        let cases = [
+            (s("tok"), s("ref"), s("1700000000000"), Some((true, Some(1_700_000_000_000.0)))),
+            (s("tok"), None, None, Some((false, None))),
+            (s("tok"), s("undefined"), s("garbage"), Some((false, None))),
+            (s(&jwt_token), None, s("not a number"), Some((false, Some(7000.0)))),
+            (s(&jwt_token), None, s("-5"), Some((false, Some(7000.0)))),
+            (s("undefined"), s("ref"), s("1"), None),
+            (s(""), s("ref"), None, None),
+            (None, s("ref"), None, None),
+        ];
+        for (access, refresh, at, expected) in cases {
+            let got = TokenSet::from_stored(access.clone(), refresh, at)
+                .map(|set| (set.refresh.is_some(), set.expires_at));
+            assert_eq!(got, expected, "{access:?}");
+        }
+    }
+}

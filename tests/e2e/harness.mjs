@@ -1,0 +1,131 @@
+// Shared setup for the browser tests: a reference backend in this process (serving the repo root
+// under /static/, so /static/pkg/index.js is the built package), one Chromium per test file, and
+// pages on tests/e2e/page.html with the page-side kit (page-kit.js) loaded as `window.kit`.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startBackend } from '../backend/server.mjs';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_ENTRY = new URL('../../pkg/index.js', import.meta.url);
+
+// Debian's Chromium: never a downloaded browser. The --disable-* flags keep it off the (closed)
+// network; --no-sandbox because the tests may run as root.
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+};
+
+// The harness backend's lifetimes are long on purpose: the library's default proactiveWindow is
+// 30 minutes, and with the backend's 60 s default every request would start a proactive refresh.
+// Tests make tokens expire with /__admin/expire-access instead of waiting.
+const BACKEND_DEFAULTS = { accessTtl: 3600, refreshTtl: 86400 };
+
+// Chromium logs every 4xx/5xx answer as a console error; the tests provoke those on purpose.
+const EXPECTED_CONSOLE = /^Failed to load resource: the server responded with a status of [45]\d\d/;
+
+/**
+ * Starts the backend and the browser. `backend` overrides startBackend options (e.g. a shared
+ * `secret`). Returns the handle the tests use; call close() in `after`.
+ */
+export async function openHarness({ backend: backendOptions = {} } = {}) {
+  assert.ok(
+    existsSync(PACKAGE_ENTRY),
+    `${fileURLToPath(PACKAGE_ENTRY)} is missing: build the package first (make package)`,
+  );
+  const backend = await startBackend({ ...BACKEND_DEFAULTS, ...backendOptions, staticDir: REPO_ROOT });
+  const browser = await chromium.launch(CHROMIUM);
+  const context = await browser.newContext();
+  const problems = []; // page errors and unexpected console errors, checked after every test
+  const pageUrl = `${backend.url}/static/tests/e2e/page.html`;
+
+  function watch(page) {
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !EXPECTED_CONSOLE.test(m.text())) problems.push(`console error: ${m.text()}`);
+    });
+  }
+
+  /** Navigates `page` to a fresh copy of the test page with the package and the kit loaded. */
+  async function load(page) {
+    await page.goto(pageUrl);
+    try {
+      await page.waitForFunction(() => window.fwrLoaded === true, null, { timeout: 15_000 });
+    } catch (e) {
+      throw new Error(`the package did not load in the page: ${problems.join('; ') || e.message}`);
+    }
+    await page.evaluate(async () => {
+      window.kit = await import('/static/tests/e2e/page-kit.js');
+      localStorage.clear();
+      sessionStorage.clear();
+    });
+  }
+
+  async function newPage() {
+    const page = await context.newPage();
+    watch(page);
+    await load(page);
+    return page;
+  }
+
+  const page = await newPage();
+
+  async function call(method, name, body) {
+    const res = await fetch(`${backend.url}/__admin/${name}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, `admin ${name} answered ${res.status}`);
+    return res.json();
+  }
+
+  return {
+    backend,
+    B: backend.url,
+    browser,
+    context,
+    page,
+    newPage,
+    /** POST /__admin/<name>, e.g. admin('expire-access'), admin('refresh-faults', { count, kind }). */
+    admin: (name, body) => call('POST', name, body),
+    counters: () => call('GET', 'counters'),
+    /** Runs `fn` (serialised, so it sees only its argument and the page's globals) in the main page. */
+    run: (fn, arg) => page.evaluate(fn, arg),
+
+    /** Before each test: backend state, cookies and the page itself start over. */
+    async fresh() {
+      await call('POST', 'reset');
+      await context.clearCookies();
+      await load(page);
+      problems.length = 0;
+    },
+
+    /** After each test: nothing may have gone wrong inside the page. */
+    assertNoPageProblems() {
+      const found = problems.splice(0);
+      assert.deepEqual(found, [], 'the page reported errors');
+    },
+
+    async close() {
+      await browser?.close();
+      await backend?.close();
+    },
+  };
+}
+
+/** Decodes a JWT's payload (test-side only: to compare jti claims with the backend's counters). */
+export function jwtPayload(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
