@@ -1,1 +1,562 @@
-//! placeholder
+//! The driver: runs the core's [`Machine`] over the ports. It owns the per-request mailboxes (the
+//! queue of pending promises), the single refresh task and the listeners; it feeds the machine
+//! what happens and carries out what the machine decides, and nothing else.
+//!
+//! No `RefCell` borrow is ever held across a call into JavaScript (a listener or callback may call
+//! back into the client), and no path panics: every failure becomes a rejected promise.
+
+use crate::core::classify::{classify, refresh_verdict, Class, Code, RefreshVerdict};
+use crate::core::machine::{
+    Effect, EndReason, Failure, FailureKind, Input, Machine, RefreshFailure, RefreshResult, RequestId,
+    SessionEnd,
+};
+use crate::core::refresh::{build_request, read_answer, PlainRequest};
+use crate::core::tokens::{Secret, TokenInput, TokenSet};
+use crate::ports::Transport;
+use crate::vault::{Fallback, TokenVault};
+use crate::web::events::{self, Listeners, RequestInfo};
+use crate::web::options::{Config, Matcher, Parsed, Refresher};
+use crate::web::request::{self, Prepared, Route};
+use crate::web::response::{self, Inspected};
+use crate::web::timer::with_timeout;
+use crate::web::{errors, js};
+use js_sys::{Function, Object, Promise};
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// What a waiting request is told to do next.
+#[derive(Debug)]
+enum Command {
+    Send(Option<Secret>),
+    Deliver,
+    Fail(Failure),
+    Abort(JsValue),
+    Dispose,
+}
+
+/// One request's pending promise, as a one-slot mailbox the driver posts commands to.
+#[derive(Debug, Default)]
+struct Mailbox {
+    command: RefCell<Option<Command>>,
+    waker: RefCell<Option<Waker>>,
+    method: String,
+    url: String,
+}
+
+impl Mailbox {
+    fn post(&self, command: Command) {
+        *self.command.borrow_mut() = Some(command);
+        if let Some(waker) = self.waker.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+
+    async fn next(&self) -> Command {
+        poll_fn(|cx| match self.command.borrow_mut().take() {
+            Some(command) => Poll::Ready(command),
+            None => {
+                *self.waker.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await
+    }
+}
+
+/// A client: the state behind one `AuthClient`.
+pub struct Client {
+    config: Config,
+    machine: RefCell<Machine>,
+    vault: TokenVault,
+    transport: Box<dyn Transport>,
+    listeners: Listeners,
+    mailboxes: RefCell<Vec<(RequestId, Rc<Mailbox>)>>,
+    next_id: Cell<RequestId>,
+    refresh_started: Cell<f64>,
+    disposed: Cell<bool>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("machine", &self.machine)
+            .field("vault", &self.vault)
+            .field("disposed", &self.disposed.get())
+            .finish_non_exhaustive()
+    }
+}
+
+thread_local! {
+    /// One shared no-op rejection handler, so handling a rejection allocates nothing.
+    static IGNORE_REJECTION: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Removes a request's mailbox when its call ends, however it ends.
+struct Registration<'a> {
+    client: &'a Client,
+    id: RequestId,
+}
+
+impl Drop for Registration<'_> {
+    fn drop(&mut self) {
+        self.client.mailboxes.borrow_mut().retain(|(id, _)| *id != self.id);
+    }
+}
+
+/// Posts `Abort` to a mailbox when the caller's signal aborts; unhooks itself on drop.
+struct AbortWatch {
+    signal: web_sys::AbortSignal,
+    callback: Closure<dyn FnMut()>,
+}
+
+impl AbortWatch {
+    fn new(signal: &web_sys::AbortSignal, mailbox: &Rc<Mailbox>) -> AbortWatch {
+        let (target, watched) = (Rc::clone(mailbox), signal.clone());
+        let callback = Closure::<dyn FnMut()>::new(move || target.post(Command::Abort(watched.reason())));
+        let _ = signal.add_event_listener_with_callback("abort", callback.as_ref().unchecked_ref());
+        AbortWatch { signal: signal.clone(), callback }
+    }
+}
+
+impl Drop for AbortWatch {
+    fn drop(&mut self) {
+        let _ =
+            self.signal.remove_event_listener_with_callback("abort", self.callback.as_ref().unchecked_ref());
+    }
+}
+
+impl Client {
+    /// A client from parsed options.
+    pub fn new(parsed: Parsed) -> Client {
+        let Parsed { config, store, transport } = parsed;
+        let custom = matches!(config.refresher, Refresher::Function(_));
+        Client {
+            machine: RefCell::new(Machine::new(config.window_ms, custom)),
+            vault: TokenVault::new(config.storage_keys.clone(), store),
+            config,
+            transport,
+            listeners: Listeners::default(),
+            mailboxes: RefCell::new(Vec::new()),
+            next_id: Cell::new(1),
+            refresh_started: Cell::new(0.0),
+            disposed: Cell::new(false),
+        }
+    }
+
+    fn report_fallback(&self) -> impl Fn(Fallback) + '_ {
+        move |fallback: Fallback| {
+            if self.listeners.wants("storage-fallback") {
+                self.listeners.emit("storage-fallback", &events::fallback_event(&fallback));
+            }
+        }
+    }
+
+    fn load(&self) -> Option<TokenSet> {
+        self.vault.load(&self.report_fallback())
+    }
+
+    fn feed(self: &Rc<Self>, input: Input<'_>) {
+        let effects = self.machine.borrow_mut().handle(input);
+        self.apply(effects);
+    }
+
+    fn mailbox(&self, id: RequestId) -> Option<Rc<Mailbox>> {
+        self.mailboxes.borrow().iter().find(|(i, _)| *i == id).map(|(_, m)| Rc::clone(m))
+    }
+
+    fn post(&self, id: RequestId, command: Command) {
+        if let Some(mailbox) = self.mailbox(id) {
+            mailbox.post(command);
+        }
+    }
+
+    /// Carries out the machine's effects, in order.
+    fn apply(self: &Rc<Self>, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Send { id, token } => self.post(id, Command::Send(token)),
+                Effect::Deliver { id } => self.post(id, Command::Deliver),
+                Effect::Fail { id, failure } => self.post(id, Command::Fail(failure)),
+                Effect::StartRefresh { .. } => {
+                    self.refresh_started.set(now());
+                    wasm_bindgen_futures::spawn_local(Rc::clone(self).run_refresh());
+                }
+                Effect::SaveTokens(tokens) => self.vault.save(&tokens, &self.report_fallback()),
+                Effect::ClearTokens => self.vault.clear(&self.report_fallback()),
+                Effect::CallSessionExpired(end) => self.call_session_expired(&end),
+                Effect::Notify(notice) => {
+                    let request = match &notice {
+                        crate::core::machine::Notice::Queued { id, .. }
+                        | crate::core::machine::Notice::Replayed { id, .. } => self.mailbox(*id),
+                        _ => None,
+                    };
+                    let info = request.as_ref().map(|m| RequestInfo { method: &m.method, url: &m.url });
+                    let duration = now() - self.refresh_started.get();
+                    let (kind, event) = events::notice_event(&notice, info, duration);
+                    if self.listeners.wants(kind) {
+                        self.listeners.emit(kind, &event);
+                    }
+                }
+            }
+        }
+    }
+
+    fn call_session_expired(&self, end: &SessionEnd) {
+        let Some(callback) = &self.config.on_session_expired else { return };
+        let info = Object::new();
+        events::session_info(&info, end);
+        // The app's dialog may return a promise; a rejection there must not become unhandled.
+        if let Ok(result) = callback.call1(&JsValue::UNDEFINED, &info) {
+            if let Ok(promise) = result.dyn_into::<Promise>() {
+                IGNORE_REJECTION.with(|ignore| {
+                    let _ = promise.catch(ignore);
+                });
+            }
+        }
+    }
+
+    fn register(&self, method: String, url: String) -> (RequestId, Rc<Mailbox>) {
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        let mailbox = Rc::new(Mailbox { method, url, ..Mailbox::default() });
+        self.mailboxes.borrow_mut().push((id, Rc::clone(&mailbox)));
+        (id, mailbox)
+    }
+
+    /// `fetch(input, init)` with tokens attached, refreshed and replayed as the options say.
+    pub async fn fetch(self: Rc<Self>, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
+        if self.disposed.get() {
+            return Err(errors::disposed());
+        }
+        let allowed = |origin: &str| self.config.allowed_origins.iter().any(|o| o == origin);
+        let prepared = match request::prepare(input, init, self.config.base_url.as_deref(), allowed).await? {
+            Route::Direct { input, init } => {
+                return JsFuture::from(self.transport.fetch(&input, &init)?).await
+            }
+            Route::Auth(prepared) => prepared,
+        };
+        if prepared.signal.aborted() {
+            return Err(prepared.signal.reason());
+        }
+        let (id, mailbox) = self.register(prepared.method.clone(), prepared.url.clone());
+        let _registration = Registration { client: &self, id };
+        let _abort = AbortWatch::new(&prepared.signal, &mailbox);
+        let tokens = self.load();
+        let replayable = prepared.replayable();
+        self.feed(Input::Start { id, now: now(), tokens: tokens.as_ref(), replayable });
+        let mut answer: Option<web_sys::Response> = None;
+        loop {
+            match mailbox.next().await {
+                Command::Send(token) => match self.send(&prepared, token.as_ref()).await {
+                    Ok(inspected) => {
+                        let code = self.code_of(&inspected.body);
+                        let class = self.classify(&inspected, code.as_ref());
+                        answer = Some(inspected.response);
+                        let tokens = self.load();
+                        let status = inspected.status;
+                        self.feed(Input::Response {
+                            id,
+                            class,
+                            status,
+                            code: code.as_ref(),
+                            tokens: tokens.as_ref(),
+                        });
+                    }
+                    Err(error) => {
+                        self.feed(Input::Left { id });
+                        return Err(error);
+                    }
+                },
+                Command::Deliver => return Ok(answer.map_or(JsValue::UNDEFINED, JsValue::from)),
+                Command::Fail(failure) => return Err(errors::failure(&failure)),
+                Command::Abort(reason) => {
+                    self.feed(Input::Left { id });
+                    return Err(reason);
+                }
+                Command::Dispose => return Err(errors::disposed()),
+            }
+        }
+    }
+
+    async fn send(&self, prepared: &Prepared, token: Option<&Secret>) -> Result<Inspected, JsValue> {
+        let (input, init) = request::attempt(prepared, &self.config.attach, token)?;
+        let response = response::as_response(JsFuture::from(self.transport.fetch(&input, &init)?).await?)?;
+        let read_body = self.config.access_expired.needs_body() || self.config.session_expired.needs_body();
+        response::inspect(response, read_body).await
+    }
+
+    fn code_of(&self, body: &JsValue) -> Option<Code> {
+        let value = js::get_path(body, &self.config.code_field);
+        match (value.as_string(), value.as_f64()) {
+            (Some(text), _) => Some(Code::from_text(&text)),
+            (None, Some(number)) => Code::from_number(number),
+            _ => None,
+        }
+    }
+
+    fn matches(matcher: &Matcher, status: u16, code: Option<&Code>, body: &JsValue) -> bool {
+        match matcher {
+            Matcher::Rules(rules) => rules.matches(status, code),
+            Matcher::Function(function) => response::call_matcher(function, status, body),
+        }
+    }
+
+    fn classify(&self, inspected: &Inspected, code: Option<&Code>) -> Class {
+        let (status, body) = (inspected.status, &inspected.body);
+        classify(
+            Self::matches(&self.config.session_expired, status, code, body),
+            Self::matches(&self.config.access_expired, status, code, body),
+        )
+    }
+
+    /// `refresh()`: joins the refresh in flight or starts one; resolves when it is done.
+    pub async fn refresh(self: Rc<Self>) -> Result<JsValue, JsValue> {
+        if self.disposed.get() {
+            return Err(errors::disposed());
+        }
+        let (id, mailbox) = self.register("POST".to_owned(), String::new());
+        let _registration = Registration { client: &self, id };
+        let tokens = self.load();
+        self.feed(Input::JoinRefresh { id, tokens: tokens.as_ref() });
+        loop {
+            match mailbox.next().await {
+                Command::Deliver => return Ok(JsValue::UNDEFINED),
+                Command::Fail(failure) => return Err(errors::failure(&failure)),
+                Command::Dispose => return Err(errors::disposed()),
+                // A refresh waiter is never sent and has no signal.
+                Command::Send(_) | Command::Abort(_) => {}
+            }
+        }
+    }
+
+    async fn run_refresh(self: Rc<Self>) {
+        let result = self.perform_refresh().await;
+        if !self.disposed.get() {
+            let tokens = self.load();
+            self.feed(Input::RefreshFinished { result: &result, tokens: tokens.as_ref() });
+        }
+    }
+
+    async fn perform_refresh(&self) -> RefreshResult {
+        let failed = |kind, status| RefreshResult::Failed(RefreshFailure { kind, status });
+        let Some(tokens) = self.load() else {
+            return failed(FailureKind::NoRefreshToken, None);
+        };
+        let timeout = self.config.timeout_ms;
+        match &self.config.refresher {
+            Refresher::Function(function) => {
+                match with_timeout(self.call_refresh_function(function, &tokens), timeout).await {
+                    Some(result) => result,
+                    None => failed(FailureKind::Timeout, None),
+                }
+            }
+            Refresher::Endpoint(endpoint) => {
+                let Some(refresh) = &tokens.refresh else {
+                    return failed(FailureKind::NoRefreshToken, None);
+                };
+                let plain = build_request(endpoint, self.config.base_url.as_deref(), &tokens, refresh);
+                let controller = web_sys::AbortController::new().ok();
+                let signal = controller.as_ref().map(web_sys::AbortController::signal);
+                let call = self.call_endpoint(&plain, signal.as_ref(), &tokens, &endpoint.response);
+                let result = with_timeout(call, timeout).await;
+                match result {
+                    Some(result) => result,
+                    None => {
+                        if let Some(controller) = controller {
+                            controller.abort();
+                        }
+                        failed(FailureKind::Timeout, None)
+                    }
+                }
+            }
+        }
+    }
+
+    async fn call_endpoint(
+        &self,
+        plain: &PlainRequest,
+        signal: Option<&web_sys::AbortSignal>,
+        tokens: &TokenSet,
+        paths: &crate::core::options::ResponsePaths,
+    ) -> RefreshResult {
+        let failed = |kind, status| RefreshResult::Failed(RefreshFailure { kind, status });
+        let Ok(init) = refresh_init(plain, signal) else {
+            return failed(FailureKind::Network, None);
+        };
+        let sent = self.transport.fetch(&JsValue::from_str(&plain.url), &init);
+        let response = match sent {
+            Ok(promise) => JsFuture::from(promise).await.and_then(response::as_response),
+            Err(error) => Err(error),
+        };
+        let Ok(response) = response else {
+            return failed(FailureKind::Network, None);
+        };
+        let Ok(inspected) = response::inspect(response, true).await else {
+            return failed(FailureKind::Network, None);
+        };
+        let (status, body) = (inspected.status, &inspected.body);
+        let code = self.code_of(body);
+        let session = Self::matches(&self.config.session_expired, status, code.as_ref(), body);
+        let oauth_error = js::get(body, "error").as_string();
+        match refresh_verdict(status, session, oauth_error.as_deref()) {
+            RefreshVerdict::Refused => RefreshResult::Refused(SessionEnd {
+                reason: EndReason::RefreshRejected,
+                status: Some(status),
+                code,
+            }),
+            RefreshVerdict::Failed => failed(FailureKind::Status, Some(status)),
+            RefreshVerdict::Answered => {
+                let lookup = |path: &str| js::scalar(&js::get_path(body, path));
+                match read_answer(paths, lookup, now(), tokens) {
+                    Ok(renewed) => RefreshResult::Renewed(renewed),
+                    Err(_) => failed(FailureKind::Malformed, Some(status)),
+                }
+            }
+        }
+    }
+
+    async fn call_refresh_function(&self, function: &Function, tokens: &TokenSet) -> RefreshResult {
+        let failed = |kind| RefreshResult::Failed(RefreshFailure { kind, status: None });
+        let outcome = match function.call1(&JsValue::UNDEFINED, &snapshot(tokens)) {
+            Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
+            Err(error) => Err(error),
+        };
+        let Ok(value) = outcome else {
+            return failed(FailureKind::Function);
+        };
+        if value.is_null() || value.is_undefined() {
+            return RefreshResult::Refused(SessionEnd {
+                reason: EndReason::RefreshFunction,
+                status: None,
+                code: None,
+            });
+        }
+        match token_input(&value)
+            .and_then(|input| TokenSet::from_input(input, now(), tokens.refresh.clone()).ok())
+        {
+            Some(renewed) => RefreshResult::Renewed(renewed),
+            None => failed(FailureKind::Malformed),
+        }
+    }
+
+    /// `setTokens(t)`: validates and stores a new set.
+    pub fn set_tokens(self: &Rc<Self>, value: &JsValue) -> Result<(), JsValue> {
+        let input = token_input(value).ok_or_else(|| {
+            errors::bad_option(
+                "setTokens(tokens)",
+                "an object such as { accessToken, refreshToken, expiresIn }",
+                value,
+            )
+        })?;
+        let tokens = TokenSet::from_input(input, now(), None).map_err(|error| {
+            let message = match error {
+                crate::core::tokens::TokenError::BadAccessToken => {
+                    "setTokens: `accessToken` must be a non-empty token string"
+                }
+                crate::core::tokens::TokenError::BadRefreshToken => {
+                    "setTokens: `refreshToken` must be a non-empty token string"
+                }
+                crate::core::tokens::TokenError::BadExpiry => {
+                    "setTokens: `expiresIn` (seconds) and `expiresAt` (epoch ms) must be non-negative numbers"
+                }
+            };
+            errors::type_error(message)
+        })?;
+        self.vault.save(&tokens, &self.report_fallback());
+        self.feed(Input::TokensSet(&tokens));
+        Ok(())
+    }
+
+    /// `getTokens()`: the stored set, or `null`.
+    pub fn get_tokens(&self) -> JsValue {
+        self.load().map_or(JsValue::NULL, |tokens| snapshot(&tokens).into())
+    }
+
+    /// `clearTokens()`.
+    pub fn clear_tokens(self: &Rc<Self>) {
+        self.vault.clear(&self.report_fallback());
+        self.feed(Input::TokensCleared);
+    }
+
+    /// `on(type, listener)`: returns the unsubscribe function.
+    pub fn on(self: &Rc<Self>, kind: &str, listener: Function) -> Result<Function, JsValue> {
+        let id = self.listeners.add(kind, listener).ok_or_else(|| {
+            let expected = ["one of: ", &events::EVENT_TYPES.join(", ")].concat();
+            errors::type_error(&["on: unknown event type `", kind, "` (", &expected, ")"].concat())
+        })?;
+        let client = Rc::downgrade(self);
+        let unsubscribe = Closure::<dyn Fn()>::new(move || {
+            if let Some(client) = client.upgrade() {
+                client.listeners.remove(id);
+            }
+        });
+        Ok(unsubscribe.into_js_value().unchecked_into())
+    }
+
+    /// `dispose()`: rejects every pending call with `DisposedError` and drops the listeners.
+    pub fn dispose(&self) {
+        self.disposed.set(true);
+        self.listeners.clear();
+        let mailboxes: Vec<Rc<Mailbox>> = self.mailboxes.borrow().iter().map(|(_, m)| Rc::clone(m)).collect();
+        for mailbox in mailboxes {
+            mailbox.post(Command::Dispose);
+        }
+    }
+}
+
+/// The `RequestInit` of the refresh call.
+fn refresh_init(plain: &PlainRequest, signal: Option<&web_sys::AbortSignal>) -> Result<JsValue, JsValue> {
+    let init = Object::new();
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in &plain.headers {
+        headers.set(name, value)?;
+    }
+    js::set(&init, "method", plain.method.as_str());
+    js::set(&init, "headers", headers);
+    if let Some(body) = &plain.body {
+        js::set(&init, "body", body.as_str());
+    }
+    if let Some(signal) = signal {
+        js::set(&init, "signal", signal.clone());
+    }
+    Ok(init.into())
+}
+
+/// The `getTokens()` object, also what a custom refresh function receives.
+fn snapshot(tokens: &TokenSet) -> Object {
+    let out = Object::new();
+    js::set(&out, "accessToken", tokens.access.expose());
+    js::set(&out, "refreshToken", tokens.refresh.as_ref().map_or(JsValue::NULL, |r| r.expose().into()));
+    js::set(&out, "expiresAt", tokens.expires_at.map_or(JsValue::NULL, JsValue::from));
+    out
+}
+
+/// Reads `{accessToken, refreshToken?, expiresIn?, expiresAt?}`; `None` when it is not an object.
+fn token_input(value: &JsValue) -> Option<TokenInput> {
+    if !value.is_object() {
+        return None;
+    }
+    let number = |key: &str| {
+        let v = js::get(value, key);
+        (!v.is_undefined() && !v.is_null()).then(|| v.as_f64().unwrap_or(f64::NAN))
+    };
+    let text = |key: &str| {
+        let v = js::get(value, key);
+        (!v.is_undefined() && !v.is_null()).then(|| v.as_string().unwrap_or_default())
+    };
+    Some(TokenInput {
+        access: text("accessToken"),
+        refresh: text("refreshToken"),
+        expires_in: number("expiresIn"),
+        expires_at: number("expiresAt"),
+    })
+}

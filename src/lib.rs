@@ -11,4 +11,5 @@ pub mod bindings;
 pub mod client;
 pub mod core;
 pub mod ports;
+pub mod vault;
 pub mod web;

@@ -1,1 +1,57 @@
-//! placeholder
+//! The small traits the driver ([`crate::client`]) works through, so that where tokens are kept and
+//! how requests travel can be swapped (in tests, or by the app) without touching the logic.
+//!
+//! The browser implementations live in [`crate::web`]. The token store is synchronous for now
+//! because every storage the browser offers for this (Web Storage, `document.cookie`, an app's
+//! `getItem`/`setItem` object) is; the multi-tab work will add an asynchronous one (IndexedDB
+//! inside a Web Lock), and the driver already reads tokens only at the points where it could await.
+
+use js_sys::Promise;
+use std::fmt;
+use wasm_bindgen::JsValue;
+
+/// Why a storage operation failed. Never carries a stored value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The storage cannot be reached (disabled, blocked by privacy settings, not in this runtime).
+    Unavailable(String),
+    /// The storage threw (quota exceeded, the app's `setItem` failed…).
+    Failed(String),
+    /// A write did not stick (a cookie over the browser's size limit is silently dropped).
+    NotStored,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl StoreError {
+    /// A message for the `storage-fallback` event.
+    pub fn message(&self) -> String {
+        match self {
+            StoreError::Unavailable(why) => ["storage unavailable: ", why].concat(),
+            StoreError::Failed(why) => ["storage failed: ", why].concat(),
+            StoreError::NotStored => "the value was not stored (too large for a cookie?)".to_owned(),
+        }
+    }
+}
+
+/// A string key-value store: Web Storage, cookies, memory, or the app's own object.
+pub trait KeyValueStore {
+    /// A short name for events (`localStorage`, `cookie`…).
+    fn kind(&self) -> &'static str;
+    /// Reads a value; `Ok(None)` when absent.
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a value.
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Removes a value.
+    fn remove(&self, key: &str) -> Result<(), StoreError>;
+}
+
+/// Sends HTTP requests: `fetch(input, init)`, returning its promise.
+pub trait Transport {
+    /// Calls `fetch`. A synchronous throw is returned as `Err`.
+    fn fetch(&self, input: &JsValue, init: &JsValue) -> Result<Promise, JsValue>;
+}

@@ -1,5 +1,7 @@
 //! What a response means: business codes, matchers, and the verdict on a refresh answer.
 
+use super::json;
+
 /// A business code normalised for comparison, so that `50014` and `"50014"` match each other
 /// (backends are not consistent about it, and seed 000 compares `Number(res.code)`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,23 +10,7 @@ pub struct Code(String);
 impl Code {
     /// A code from a JSON number. Only whole numbers are codes.
     pub fn from_number(value: f64) -> Option<Code> {
-        if !value.is_finite() || value.fract() != 0.0 || value.abs() >= 1e15 {
-            return None;
-        }
-        let mut digits = Vec::new();
-        let mut n = value.abs() as u64;
-        loop {
-            digits.push(b'0' + (n % 10) as u8);
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        if value < 0.0 {
-            digits.push(b'-');
-        }
-        digits.reverse();
-        String::from_utf8(digits).ok().map(Code)
+        json::integer_text(value).map(Code)
     }
 
     /// A code from a JSON string (surrounding spaces ignored).
@@ -102,7 +88,11 @@ pub enum RefreshVerdict {
 
 /// Judges a refresh answer: refused when it matches `sessionExpired`, or is a 401, or a 400 whose
 /// `error` is `invalid_grant` (OAuth 2, RFC 6749 §5.2); read when it is a 2xx; failed otherwise.
-pub fn refresh_verdict(status: u16, matches_session_expired: bool, oauth_error: Option<&str>) -> RefreshVerdict {
+pub fn refresh_verdict(
+    status: u16,
+    matches_session_expired: bool,
+    oauth_error: Option<&str>,
+) -> RefreshVerdict {
     if matches_session_expired || status == 401 || (status == 400 && oauth_error == Some("invalid_grant")) {
         RefreshVerdict::Refused
     } else if (200..300).contains(&status) {

@@ -59,6 +59,28 @@ pub fn parse_number(text: &str) -> Option<f64> {
     Some(if negative { -value } else { value })
 }
 
+/// Writes a whole number in decimal (`1700000000123`, `-1`), or `None` when `value` is not a whole
+/// number below 10^15. Used for stored timestamps and business codes, without the float formatter.
+pub fn integer_text(value: f64) -> Option<String> {
+    if !value.is_finite() || value.fract() != 0.0 || value.abs() >= 1e15 {
+        return None;
+    }
+    let mut digits = Vec::new();
+    let mut n = value.abs() as u64;
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0.0 {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    String::from_utf8(digits).ok()
+}
+
 /// Reads the number stored under `key` at the top level of the JSON object `text`.
 ///
 /// Returns `None` when `text` is not a well-formed object, when the key is missing, or when its
@@ -278,6 +300,21 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(parse_number(input), expected, "parsing {input:?}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written() {
+        let cases = [
+            (0.0, Some("0")),
+            (-1.0, Some("-1")),
+            (1_700_000_000_123.0, Some("1700000000123")),
+            (1.5, None),
+            (f64::INFINITY, None),
+            (1e16, None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(integer_text(value).as_deref(), expected, "{value}");
         }
     }
 

@@ -250,7 +250,12 @@ pub enum Input<'a> {
         tokens: Option<&'a TokenSet>,
     },
     /// The refresh finished.
-    RefreshFinished(&'a RefreshResult),
+    RefreshFinished {
+        /// Its outcome.
+        result: &'a RefreshResult,
+        /// The stored tokens (used when the app changed them while the refresh ran).
+        tokens: Option<&'a TokenSet>,
+    },
     /// Request `id` is gone (aborted, network error): forget it.
     Left {
         /// Which request.
@@ -278,7 +283,9 @@ enum RefreshState {
     Idle,
     /// A refresh is in flight. `blocking` when some request needs its result (the token is
     /// expired or was refused): new requests then wait for it instead of going out.
-    Running { blocking: bool },
+    Running {
+        blocking: bool,
+    },
 }
 
 /// The state machine. See the module documentation.
@@ -291,6 +298,11 @@ pub struct Machine {
     refresh: RefreshState,
     /// The session ended and the app has been told; cleared when new tokens appear.
     ended: bool,
+    /// Counts the app's own token changes (`setTokens`, `clearTokens`). A refresh that started
+    /// before one of them is stale: its result must not overwrite what the app did.
+    epoch: u32,
+    /// `epoch` when the running refresh started.
+    refresh_epoch: u32,
 }
 
 impl Machine {
@@ -304,6 +316,8 @@ impl Machine {
             queue: Vec::new(),
             refresh: RefreshState::Idle,
             ended: false,
+            epoch: 0,
+            refresh_epoch: 0,
         }
     }
 
@@ -343,15 +357,23 @@ impl Machine {
                     self.fail(id, Failure::Refresh(failure), &mut out);
                 }
             }
-            Input::RefreshFinished(result) => self.finished(result, &mut out),
+            Input::RefreshFinished { result, tokens } => self.finished(result, tokens, &mut out),
             Input::Left { id } => self.forget(id),
             Input::TokensSet(tokens) => {
                 self.ended = false;
+                self.app_changed();
                 out.push(Effect::Notify(changed(TokenSource::Set, Some(tokens))));
             }
-            Input::TokensCleared => out.push(Effect::Notify(changed(TokenSource::Clear, None))),
+            Input::TokensCleared => {
+                self.app_changed();
+                out.push(Effect::Notify(changed(TokenSource::Clear, None)));
+            }
         }
         out
+    }
+
+    fn app_changed(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
     }
 
     /// Tokens present in storage after the session ended mean a new login (here or in another tab).
@@ -417,43 +439,63 @@ impl Machine {
                     self.deliver(id, out);
                 }
             }
-            _ if !may_replay => self.deliver(id, out),
             Class::SessionExpired => {
-                let end = SessionEnd { reason: EndReason::SessionExpiredResponse, status: Some(status), code: code.cloned() };
+                let end = SessionEnd {
+                    reason: EndReason::SessionExpiredResponse,
+                    status: Some(status),
+                    code: code.cloned(),
+                };
                 self.end_session(end, 1, out);
                 self.fail(id, Failure::SessionExpired, out);
             }
+            // Tokens cleared meanwhile: by a session end (then the answer is the same) or by the
+            // app logging out (then the caller sees the answer).
             Class::AccessExpired if tokens.is_none() => {
-                // Tokens cleared meanwhile: by a session end (then the answer is the same) or
-                // by the app logging out (then the caller sees the answer).
                 if self.ended {
                     self.fail(id, Failure::SessionExpired, out);
                 } else {
                     self.deliver(id, out);
                 }
             }
+            // Refused even with the token a refresh just gave: the caller gets that answer, and
+            // no second refresh is started for it (a backend that always says "expired" must not
+            // cause a loop).
+            Class::AccessExpired if request.sends >= 2 => self.deliver(id, out),
+            Class::AccessExpired if !self.can_refresh(tokens) => {
+                let end = SessionEnd {
+                    reason: EndReason::NoRefreshToken,
+                    status: Some(status),
+                    code: code.cloned(),
+                };
+                self.end_session(end, 1, out);
+                self.fail(id, Failure::SessionExpired, out);
+            }
             Class::AccessExpired => {
                 if self.refreshing() {
                     self.refresh = RefreshState::Running { blocking: true };
-                    self.enqueue(id, out);
-                } else if self.can_refresh(tokens) {
+                } else {
                     self.begin_refresh(Trigger::Rejected, true, out);
+                }
+                // A stream body cannot be sent again: the caller gets the answer, and the refresh
+                // still renews the token for the requests that follow.
+                if may_replay {
                     self.enqueue(id, out);
                 } else {
-                    let end = SessionEnd { reason: EndReason::NoRefreshToken, status: Some(status), code: code.cloned() };
-                    self.end_session(end, 1, out);
-                    self.fail(id, Failure::SessionExpired, out);
+                    self.deliver(id, out);
                 }
             }
         }
     }
 
-    fn finished(&mut self, result: &RefreshResult, out: &mut Vec<Effect>) {
+    fn finished(&mut self, result: &RefreshResult, tokens: Option<&TokenSet>, out: &mut Vec<Effect>) {
         if !self.refreshing() {
             return;
         }
         self.refresh = RefreshState::Idle;
         let waiting = std::mem::take(&mut self.queue);
+        if self.refresh_epoch != self.epoch {
+            return self.superseded(waiting, tokens, out);
+        }
         match result {
             RefreshResult::Renewed(tokens) => {
                 self.ended = false;
@@ -463,7 +505,10 @@ impl Machine {
                     .iter()
                     .filter(|id| self.pending.iter().any(|p| p.id == **id && p.sends > 0))
                     .count();
-                out.push(Effect::Notify(Notice::RefreshSucceeded { replayed: replays, expires_at: tokens.expires_at }));
+                out.push(Effect::Notify(Notice::RefreshSucceeded {
+                    replayed: replays,
+                    expires_at: tokens.expires_at,
+                }));
                 for id in waiting {
                     let Some(request) = self.pending.iter().find(|p| p.id == id) else { continue };
                     if request.waiter_only {
@@ -484,10 +529,32 @@ impl Machine {
                 }
             }
             RefreshResult::Failed(failure) => {
-                out.push(Effect::Notify(Notice::RefreshFailed { failure: *failure, rejected: waiting.len() }));
+                out.push(Effect::Notify(Notice::RefreshFailed {
+                    failure: *failure,
+                    rejected: waiting.len(),
+                }));
                 for id in waiting {
                     self.fail(id, Failure::Refresh(*failure), out);
                 }
+            }
+        }
+    }
+
+    /// The app set or cleared the tokens while the refresh ran: its result is dropped. The waiting
+    /// requests go out with the stored token or, after a logout, fail as the session is over.
+    fn superseded(&mut self, waiting: Vec<RequestId>, tokens: Option<&TokenSet>, out: &mut Vec<Effect>) {
+        let token = tokens.map(|t| t.access.clone());
+        for id in waiting {
+            let Some(request) = self.pending.iter().find(|p| p.id == id) else { continue };
+            match &token {
+                _ if request.waiter_only => self.deliver(id, out),
+                Some(token) if request.sends < 2 => {
+                    if request.sends > 0 {
+                        out.push(Effect::Notify(Notice::Replayed { id, reason: ReplayReason::TokenChanged }));
+                    }
+                    self.send(id, Some(token.clone()), out);
+                }
+                _ => self.fail(id, Failure::SessionExpired, out),
             }
         }
     }
@@ -507,6 +574,7 @@ impl Machine {
 
     fn begin_refresh(&mut self, trigger: Trigger, blocking: bool, out: &mut Vec<Effect>) {
         self.refresh = RefreshState::Running { blocking };
+        self.refresh_epoch = self.epoch;
         out.push(Effect::StartRefresh { trigger });
         out.push(Effect::Notify(Notice::RefreshStarted { trigger, queued: self.queue.len() }));
     }

@@ -158,10 +158,7 @@ pub struct CookieOptions {
 
 /// Whether `name` is a valid HTTP header name (an RFC 9110 token).
 pub fn is_header_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Whether `path` is a usable dotted path (`code`, `data.token`): non-empty segments.

@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn a_zero_window_never_refreshes_early() {
-        let tokens = TokenSet { access: Secret::new("t").expect("usable"), refresh: None, expires_at: Some(10.0) };
+        let tokens =
+            TokenSet { access: Secret::new("t").expect("usable"), refresh: None, expires_at: Some(10.0) };
         assert_eq!(freshness(&tokens, 9.0, 0.0), Freshness::Fresh);
         assert_eq!(freshness(&tokens, 10.0, 0.0), Freshness::Expired);
     }

@@ -58,10 +58,7 @@ pub fn build_request(
         headers.push((name.clone(), credential(send.scheme.as_deref(), refresh)));
     }
     let nothing_else = send.header.is_none() && send.query.is_none() && !in_template;
-    let body_field = send
-        .body_field
-        .as_deref()
-        .or(nothing_else.then_some(DEFAULT_REFRESH_BODY_FIELD));
+    let body_field = send.body_field.as_deref().or(nothing_else.then_some(DEFAULT_REFRESH_BODY_FIELD));
     let mut fields: Vec<(&str, &str)> = Vec::new();
     if let Some(field) = body_field {
         fields.push((field, refresh.expose()));
@@ -145,7 +142,12 @@ mod tests {
     }
 
     fn endpoint(url: &str, send: SendPlacement) -> RefreshEndpoint {
-        RefreshEndpoint { url: url.to_owned(), method: "POST".to_owned(), send, response: ResponsePaths::default() }
+        RefreshEndpoint {
+            url: url.to_owned(),
+            method: "POST".to_owned(),
+            send,
+            response: ResponsePaths::default(),
+        }
     }
 
     #[test]
@@ -154,23 +156,72 @@ mod tests {
         let header = |name: &str, value: &str| (name.to_owned(), value.to_owned());
         let cases = [
             // seed 000: the token in the path, nothing else.
-            (endpoint("/refreshJwt/{refreshToken}", SendPlacement::default()), Some("/api"),
-             "/api/refreshJwt/ref%2F1", vec![], None),
+            (
+                endpoint("/refreshJwt/{refreshToken}", SendPlacement::default()),
+                Some("/api"),
+                "/api/refreshJwt/ref%2F1",
+                vec![],
+                None,
+            ),
             // seed 001: the default JSON body field.
-            (endpoint("api/v1/refresh_token", SendPlacement::default()), Some("/"),
-             "/api/v1/refresh_token", vec![json_type.clone()], Some(r#"{"refresh_token":"ref/1"}"#)),
+            (
+                endpoint("api/v1/refresh_token", SendPlacement::default()),
+                Some("/"),
+                "/api/v1/refresh_token",
+                vec![json_type.clone()],
+                Some(r#"{"refresh_token":"ref/1"}"#),
+            ),
             // seed 002: the raw refresh token in X-Token.
-            (endpoint("/sys/user/refreshtoken", SendPlacement { header: Some("X-Token".into()), ..Default::default() }),
-             None, "/sys/user/refreshtoken", vec![header("X-Token", "ref/1")], None),
+            (
+                endpoint(
+                    "/sys/user/refreshtoken",
+                    SendPlacement { header: Some("X-Token".into()), ..Default::default() },
+                ),
+                None,
+                "/sys/user/refreshtoken",
+                vec![header("X-Token", "ref/1")],
+                None,
+            ),
             // seed 004: both tokens in the body.
-            (endpoint("/refreshToken", SendPlacement {
-                body_field: Some("refreshToken".into()), access_token_field: Some("token".into()), ..Default::default() }),
-             None, "/refreshToken", vec![json_type.clone()], Some(r#"{"refreshToken":"ref/1","token":"acc"}"#)),
+            (
+                endpoint(
+                    "/refreshToken",
+                    SendPlacement {
+                        body_field: Some("refreshToken".into()),
+                        access_token_field: Some("token".into()),
+                        ..Default::default()
+                    },
+                ),
+                None,
+                "/refreshToken",
+                vec![json_type.clone()],
+                Some(r#"{"refreshToken":"ref/1","token":"acc"}"#),
+            ),
             // a query parameter, and a Bearer header.
-            (endpoint("https://auth.example/token?grant=refresh", SendPlacement { query: Some("rt".into()), ..Default::default() }),
-             Some("/api"), "https://auth.example/token?grant=refresh&rt=ref%2F1", vec![], None),
-            (endpoint("/t", SendPlacement { header: Some("Authorization".into()), scheme: Some("Bearer".into()), ..Default::default() }),
-             None, "/t", vec![header("Authorization", "Bearer ref/1")], None),
+            (
+                endpoint(
+                    "https://auth.example/token?grant=refresh",
+                    SendPlacement { query: Some("rt".into()), ..Default::default() },
+                ),
+                Some("/api"),
+                "https://auth.example/token?grant=refresh&rt=ref%2F1",
+                vec![],
+                None,
+            ),
+            (
+                endpoint(
+                    "/t",
+                    SendPlacement {
+                        header: Some("Authorization".into()),
+                        scheme: Some("Bearer".into()),
+                        ..Default::default()
+                    },
+                ),
+                None,
+                "/t",
+                vec![header("Authorization", "Bearer ref/1")],
+                None,
+            ),
         ];
         for (endpoint, base, url, headers, body) in cases {
             let t = tokens();
@@ -186,7 +237,12 @@ mod tests {
     #[test]
     fn plain_requests_do_not_print_tokens() {
         let t = tokens();
-        let request = build_request(&endpoint("/r/{refreshToken}", SendPlacement::default()), None, &t, &Secret::new("zzz-secret").expect("usable"));
+        let request = build_request(
+            &endpoint("/r/{refreshToken}", SendPlacement::default()),
+            None,
+            &t,
+            &Secret::new("zzz-secret").expect("usable"),
+        );
         assert!(!format!("{request:?}").contains("zzz"));
     }
 
@@ -200,17 +256,38 @@ mod tests {
         let now = 1_000.0;
         let cases = [
             // OAuth 2 shape (seed 001).
-            (vec![("access_token", text("A")), ("refresh_token", text("R")), ("expires_in", Scalar::Number(20.0))],
-             Some(("A", "R", Some(21_000.0)))),
+            (
+                vec![
+                    ("access_token", text("A")),
+                    ("refresh_token", text("R")),
+                    ("expires_in", Scalar::Number(20.0)),
+                ],
+                Some(("A", "R", Some(21_000.0))),
+            ),
             // {code, data: {token, refreshToken}} (seeds 000, 002).
-            (vec![("code", Scalar::Number(0.0)), ("data.token", text("A")), ("data.refreshToken", text("R"))],
-             Some(("A", "R", None))),
+            (
+                vec![
+                    ("code", Scalar::Number(0.0)),
+                    ("data.token", text("A")),
+                    ("data.refreshToken", text("R")),
+                ],
+                Some(("A", "R", None)),
+            ),
             // {data: {token}}: no new refresh token, the old one is kept (seed 004).
             (vec![("data.token", text("A"))], Some(("A", "ref/1", None))),
             // expires_in as text, expires_at wins over it.
-            (vec![("accessToken", text("A")), ("expiresIn", text("10"))], Some(("A", "ref/1", Some(11_000.0)))),
-            (vec![("token", text("A")), ("expires_in", Scalar::Number(10.0)), ("expires_at", Scalar::Number(99_000.0))],
-             Some(("A", "ref/1", Some(99_000.0)))),
+            (
+                vec![("accessToken", text("A")), ("expiresIn", text("10"))],
+                Some(("A", "ref/1", Some(11_000.0))),
+            ),
+            (
+                vec![
+                    ("token", text("A")),
+                    ("expires_in", Scalar::Number(10.0)),
+                    ("expires_at", Scalar::Number(99_000.0)),
+                ],
+                Some(("A", "ref/1", Some(99_000.0))),
+            ),
             // No access token, or not a string: malformed.
             (vec![("refresh_token", text("R"))], None),
             (vec![("access_token", Scalar::Number(5.0))], None),
@@ -218,12 +295,17 @@ mod tests {
         ];
         for (fields, expected) in cases {
             let description = format!("{fields:?}");
-            let got = read_answer(&ResponsePaths::default(), lookup_in(fields.into_iter().collect()), now, &tokens())
-                .ok()
-                .map(|set| {
-                    let refresh = set.refresh.map(|r| r.expose().to_owned()).unwrap_or_default();
-                    (set.access.expose().to_owned(), refresh, set.expires_at)
-                });
+            let got = read_answer(
+                &ResponsePaths::default(),
+                lookup_in(fields.into_iter().collect()),
+                now,
+                &tokens(),
+            )
+            .ok()
+            .map(|set| {
+                let refresh = set.refresh.map(|r| r.expose().to_owned()).unwrap_or_default();
+                (set.access.expose().to_owned(), refresh, set.expires_at)
+            });
             let expected = expected.map(|(a, r, e)| (a.to_owned(), r.to_owned(), e));
             assert_eq!(got, expected, "{description}");
         }
@@ -237,7 +319,10 @@ mod tests {
             expires_in: vec![],
             expires_at: vec![],
         };
-        let map = HashMap::from([("result.jwt", Scalar::Text("J".to_owned())), ("token", Scalar::Text("wrong".to_owned()))]);
+        let map = HashMap::from([
+            ("result.jwt", Scalar::Text("J".to_owned())),
+            ("token", Scalar::Text("wrong".to_owned())),
+        ]);
         let set = read_answer(&paths, lookup_in(map), 0.0, &tokens()).expect("valid");
         assert_eq!(set.access.expose(), "J");
     }

@@ -87,10 +87,7 @@ impl TokenSet {
         now: f64,
         keep_refresh: Option<Secret>,
     ) -> Result<TokenSet, TokenError> {
-        let access = input
-            .access
-            .and_then(Secret::new)
-            .ok_or(TokenError::BadAccessToken)?;
+        let access = input.access.and_then(Secret::new).ok_or(TokenError::BadAccessToken)?;
         let refresh = match input.refresh {
             Some(text) => Some(Secret::new(text).ok_or(TokenError::BadRefreshToken)?),
             None => keep_refresh,
@@ -133,9 +130,7 @@ pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
     }
     let bytes = base64url_decode(payload)?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    json::top_level_number(text, "exp")
-        .filter(|exp| *exp > 0.0)
-        .map(|exp| exp * 1000.0)
+    json::top_level_number(text, "exp").filter(|exp| *exp > 0.0).map(|exp| exp * 1000.0)
 }
 
 /// Decodes unpadded or padded base64url (RFC 4648 §5). Standard-alphabet `+`/`/` are accepted too,
@@ -173,13 +168,12 @@ mod tests {
     /// Builds an unsigned JWT-shaped token with the given JSON payload.
     fn jwt(payload: &str) -> String {
         let encode = |s: &str| -> String {
-            const ALPHABET: &[u8] =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             let bytes = s.as_bytes();
             let mut out = String::new();
             for chunk in bytes.chunks(3) {
-                let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
-                    << (8 * (3 - chunk.len()));
+                let n =
+                    chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
                 for i in 0..=chunk.len() {
                     out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
                 }

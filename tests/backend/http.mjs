@@ -23,21 +23,22 @@ export function setCors(req, res) {
   res.setHeader('Access-Control-Max-Age', '600');
 }
 
-/** Reads the whole request body as a Buffer (bounded, so a runaway client cannot exhaust memory). */
+/**
+ * Reads the whole request body as a Buffer. Bounded: past MAX_BODY the rest is read and dropped
+ * (so the 413 answer can still be delivered) and the promise rejects with `status: 413`.
+ */
 export function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new RangeError('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > MAX_BODY) reject(Object.assign(new Error('request body too large'), { status: 413 }));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }

@@ -21,6 +21,8 @@ const HOST = '127.0.0.1';
 function createState({ secret, accessTtl, refreshTtl }) {
   const authority = createAuthority({ secret, accessTtl, refreshTtl });
   const faults = createFaults();
+  // `requests` counts API routes only (not preflights, admin or static); `tokensSeen` lists the jti
+  // of every correctly signed access token a protected route received, expired or not.
   const counters = { requests: {}, refreshCalls: 0, reuseDetections: 0, tokensSeen: [] };
   return {
     authority,
@@ -85,7 +87,8 @@ export async function startBackend({
       if (reply === HELD_OPEN) return;
       send(res, reply ?? { status: 404, json: { code: 404, error: 'not_found' } });
     } catch (e) {
-      send(res, { status: e instanceof RangeError ? 413 : 500, json: { code: 500, error: 'internal_error' } });
+      const status = e.status ?? 500;
+      send(res, { status, json: { code: status, error: status === 413 ? 'body_too_large' : 'internal_error' } });
     }
   });
 

@@ -45,7 +45,20 @@ export async function openHarness({ backend: backendOptions = {} } = {}) {
     `${fileURLToPath(PACKAGE_ENTRY)} is missing: build the package first (make package)`,
   );
   const backend = await startBackend({ ...BACKEND_DEFAULTS, ...backendOptions, staticDir: REPO_ROOT });
-  const browser = await chromium.launch(CHROMIUM);
+  let browser;
+  try {
+    browser = await chromium.launch(CHROMIUM);
+    return await connect(backend, browser);
+  } catch (e) {
+    // Nothing else would stop them (the test file's `after` never got a handle), and a live server
+    // or browser keeps the test process from exiting.
+    await browser?.close();
+    await backend.close();
+    throw e;
+  }
+}
+
+async function connect(backend, browser) {
   const context = await browser.newContext();
   const problems = []; // page errors and unexpected console errors, checked after every test
   const pageUrl = `${backend.url}/static/tests/e2e/page.html`;
@@ -59,11 +72,20 @@ export async function openHarness({ backend: backendOptions = {} } = {}) {
 
   /** Navigates `page` to a fresh copy of the test page with the package and the kit loaded. */
   async function load(page) {
-    await page.goto(pageUrl);
+    // A module that throws while loading shows up as a page error: stop waiting at once then. Both
+    // racers get a no-op catch, as the loser may reject later with nobody listening.
+    let onError;
+    const failed = new Promise((_, reject) => page.once('pageerror', (onError = reject)));
+    failed.catch(() => {});
     try {
-      await page.waitForFunction(() => window.fwrLoaded === true, null, { timeout: 15_000 });
+      await page.goto(pageUrl);
+      const loaded = page.waitForFunction(() => window.fwrLoaded === true, null, { timeout: 15_000 });
+      loaded.catch(() => {});
+      await Promise.race([loaded, failed]);
     } catch (e) {
       throw new Error(`the package did not load in the page: ${problems.join('; ') || e.message}`);
+    } finally {
+      page.off('pageerror', onError);
     }
     await page.evaluate(async () => {
       window.kit = await import('/static/tests/e2e/page-kit.js');
@@ -119,8 +141,8 @@ export async function openHarness({ backend: backendOptions = {} } = {}) {
     },
 
     async close() {
-      await browser?.close();
-      await backend?.close();
+      await browser.close();
+      await backend.close();
     },
   };
 }

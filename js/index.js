@@ -1,0 +1,22 @@
+// The package entry. Importing it is enough: it instantiates the wasm module itself, so an app
+// never calls an init function. `ready` is exported for those who want to wait for it explicitly.
+import init from './fetch_with_refresh.js';
+
+const wasmUrl = new URL('./fetch_with_refresh_bg.wasm', import.meta.url);
+
+async function load() {
+  if (wasmUrl.protocol === 'file:') {
+    // Node (SSR, tests): fetch() cannot read file: URLs. The specifier is held in a variable so
+    // browser bundlers leave this branch alone.
+    const fs = 'node:fs/promises';
+    const { readFile } = await import(/* @vite-ignore */ fs);
+    await init({ module_or_path: await readFile(wasmUrl) });
+  } else {
+    await init({ module_or_path: wasmUrl });
+  }
+}
+
+export const ready = load();
+await ready;
+
+export { AuthClient, configure, fetchWithRefresh } from './fetch_with_refresh.js';

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the optimised release module and assembles the installable npm package in pkg/.
+# wasm-opt is the one pinned in package.json (binaryen 132), never whichever is on PATH:
+# Debian's binaryen 108 produces modules that current Chromium refuses to instantiate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+name=fetch_with_refresh
+out=target/bindgen
+cargo build --quiet --release --target wasm32-unknown-unknown --lib
+rm -rf "$out" pkg
+mkdir -p "$out" pkg
+wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"
+node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --strip-debug --strip-producers "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+cp "$out/$name.js" js/index.js js/index.d.ts README.md LICENSE pkg/
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+sed "s/\"0.0.0-template\"/\"$version\"/" pkg-template/package.json > pkg/package.json
+echo "pkg/: fetch-with-refresh $version"

@@ -1,0 +1,276 @@
+//! The token vault: a [`TokenSet`] kept as three values in a [`KeyValueStore`], read fresh for
+//! every request (other code and other tabs may change them) and written as one set.
+//!
+//! When the store throws or a write does not stick, the vault switches to memory for the rest of
+//! its life and reports it once through the `on_fallback` callback (the `storage-fallback` event):
+//! the user stays logged in for this page instead of meeting an uncaught error.
+
+use crate::core::json;
+use crate::core::options::StorageKeys;
+use crate::core::tokens::TokenSet;
+use crate::ports::{KeyValueStore, StoreError};
+use std::cell::{Cell, RefCell};
+
+/// Which operation made the vault fall back to memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// Reading the tokens.
+    Read,
+    /// Writing the tokens.
+    Write,
+    /// Removing the tokens.
+    Remove,
+}
+
+/// What the `storage-fallback` event reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    /// The storage that failed.
+    pub storage: &'static str,
+    /// What was being done.
+    pub operation: Operation,
+    /// Why, without any stored value.
+    pub error: StoreError,
+}
+
+/// Keeps values in memory: the `memory` storage, and the fallback of every other one.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    values: RefCell<Vec<(String, String)>>,
+}
+
+impl KeyValueStore for MemoryStore {
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.values.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let mut values = self.values.borrow_mut();
+        match values.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value.to_owned(),
+            None => values.push((key.to_owned(), value.to_owned())),
+        }
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.values.borrow_mut().retain(|(k, _)| k != key);
+        Ok(())
+    }
+}
+
+/// See the module documentation.
+pub struct TokenVault {
+    keys: StorageKeys,
+    primary: Box<dyn KeyValueStore>,
+    memory: MemoryStore,
+    fell_back: Cell<bool>,
+}
+
+impl std::fmt::Debug for TokenVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenVault")
+            .field("storage", &self.primary.kind())
+            .field("fell_back", &self.fell_back.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenVault {
+    /// A vault over `primary` with the given keys.
+    pub fn new(keys: StorageKeys, primary: Box<dyn KeyValueStore>) -> TokenVault {
+        TokenVault { keys, primary, memory: MemoryStore::default(), fell_back: Cell::new(false) }
+    }
+
+    /// The store in use now.
+    fn store(&self) -> &dyn KeyValueStore {
+        if self.fell_back.get() {
+            &self.memory
+        } else {
+            self.primary.as_ref()
+        }
+    }
+
+    /// Runs `op` on the store in use; on failure switches to memory, reports, and runs it there.
+    fn with_fallback<T>(
+        &self,
+        operation: Operation,
+        on_fallback: &dyn Fn(Fallback),
+        op: impl Fn(&dyn KeyValueStore) -> Result<T, StoreError>,
+    ) -> T
+    where
+        T: Default,
+    {
+        match op(self.store()) {
+            Ok(value) => value,
+            Err(error) => {
+                self.fell_back.set(true);
+                on_fallback(Fallback { storage: self.primary.kind(), operation, error });
+                op(&self.memory).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The stored tokens, or `None` when there are none or they are corrupt.
+    pub fn load(&self, on_fallback: &dyn Fn(Fallback)) -> Option<TokenSet> {
+        self.with_fallback(Operation::Read, on_fallback, |store| {
+            let access = store.get(&self.keys.access)?;
+            if access.is_none() {
+                return Ok(None);
+            }
+            let refresh = store.get(&self.keys.refresh)?;
+            let expires_at = store.get(&self.keys.expires_at)?;
+            Ok(TokenSet::from_stored(access, refresh, expires_at))
+        })
+    }
+
+    /// Writes `tokens` as one set: values it lacks are removed, so no stale refresh token or
+    /// expiry from an older set survives. The access token is written last, so a reader that sees
+    /// the new access token also sees its companions.
+    pub fn save(&self, tokens: &TokenSet, on_fallback: &dyn Fn(Fallback)) {
+        let expires_at = tokens.expires_at.and_then(|at| json::integer_text(at.round()));
+        let write = |store: &dyn KeyValueStore| -> Result<(), StoreError> {
+            match &tokens.refresh {
+                Some(refresh) => store.set(&self.keys.refresh, refresh.expose())?,
+                None => store.remove(&self.keys.refresh)?,
+            }
+            match &expires_at {
+                Some(at) => store.set(&self.keys.expires_at, at)?,
+                None => store.remove(&self.keys.expires_at)?,
+            }
+            store.set(&self.keys.access, tokens.access.expose())
+        };
+        self.with_fallback(Operation::Write, on_fallback, write);
+    }
+
+    /// Removes the three values.
+    pub fn clear(&self, on_fallback: &dyn Fn(Fallback)) {
+        self.with_fallback(Operation::Remove, on_fallback, |store| {
+            store.remove(&self.keys.access)?;
+            store.remove(&self.keys.refresh)?;
+            store.remove(&self.keys.expires_at)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::tokens::Secret;
+
+    /// A store that fails the operations it is told to.
+    #[derive(Default)]
+    struct Flaky {
+        inner: MemoryStore,
+        fail_reads: bool,
+        fail_writes: bool,
+        drop_writes: bool,
+    }
+
+    impl KeyValueStore for Flaky {
+        fn kind(&self) -> &'static str {
+            "flaky"
+        }
+        fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+            if self.fail_reads {
+                return Err(StoreError::Unavailable("blocked".into()));
+            }
+            self.inner.get(key)
+        }
+        fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+            if self.fail_writes {
+                return Err(StoreError::Failed("QuotaExceededError".into()));
+            }
+            if self.drop_writes {
+                return Err(StoreError::NotStored);
+            }
+            self.inner.set(key, value)
+        }
+        fn remove(&self, key: &str) -> Result<(), StoreError> {
+            self.inner.remove(key)
+        }
+    }
+
+    fn set(access: &str, refresh: Option<&str>, expires_at: Option<f64>) -> TokenSet {
+        TokenSet {
+            access: Secret::new(access).expect("usable"),
+            refresh: refresh.and_then(Secret::new),
+            expires_at,
+        }
+    }
+
+    /// Collects the fallback reports of one test.
+    #[derive(Default)]
+    struct Reports(RefCell<Vec<Fallback>>);
+
+    impl Reports {
+        fn sink(&self) -> impl Fn(Fallback) + '_ {
+            move |fallback| self.0.borrow_mut().push(fallback)
+        }
+
+        fn seen(&self) -> Vec<Fallback> {
+            self.0.borrow().clone()
+        }
+    }
+
+    #[test]
+    fn a_set_round_trips_and_is_written_whole() {
+        let vault = TokenVault::new(StorageKeys::default(), Box::new(MemoryStore::default()));
+        let reports = Reports::default();
+        let report = reports.sink();
+        vault.save(&set("a1", Some("r1"), Some(1_700_000_000_123.4)), &report);
+        assert_eq!(vault.load(&report), Some(set("a1", Some("r1"), Some(1_700_000_000_123.0))));
+        // A later set without refresh token or expiry must not inherit the old ones.
+        vault.save(&set("a2", None, None), &report);
+        assert_eq!(vault.load(&report), Some(set("a2", None, None)));
+        vault.clear(&report);
+        assert_eq!(vault.load(&report), None);
+        assert!(reports.seen().is_empty());
+    }
+
+    #[test]
+    fn custom_keys_are_used() {
+        let keys = StorageKeys { access: "tk".into(), refresh: "rtk".into(), expires_at: "utilTime".into() };
+        let store = MemoryStore::default();
+        store.set("tk", "from-elsewhere").expect("memory");
+        store.set("utilTime", "1700000000000").expect("memory");
+        let vault = TokenVault::new(keys, Box::new(store));
+        assert_eq!(vault.load(&|_| {}), Some(set("from-elsewhere", None, Some(1_700_000_000_000.0))));
+    }
+
+    #[test]
+    fn failing_stores_fall_back_to_memory_once() {
+        let cases = [
+            (Flaky { fail_writes: true, ..Flaky::default() }, Operation::Write),
+            (Flaky { drop_writes: true, ..Flaky::default() }, Operation::Write),
+        ];
+        for (store, operation) in cases {
+            let vault = TokenVault::new(StorageKeys::default(), Box::new(store));
+            let reports = Reports::default();
+            let report = reports.sink();
+            vault.save(&set("a1", Some("r1"), None), &report);
+            vault.save(&set("a2", Some("r2"), None), &report);
+            assert_eq!(vault.load(&report), Some(set("a2", Some("r2"), None)));
+            let seen = reports.seen();
+            assert_eq!(seen.len(), 1, "one event, not one per write");
+            assert_eq!((seen[0].storage, seen[0].operation), ("flaky", operation));
+        }
+    }
+
+    #[test]
+    fn unreadable_stores_mean_no_token_then_memory() {
+        let vault =
+            TokenVault::new(StorageKeys::default(), Box::new(Flaky { fail_reads: true, ..Flaky::default() }));
+        let reports = Reports::default();
+        let report = reports.sink();
+        assert_eq!(vault.load(&report), None);
+        vault.save(&set("a1", None, None), &report);
+        assert_eq!(vault.load(&report), Some(set("a1", None, None)));
+        assert_eq!(reports.seen().len(), 1);
+        assert_eq!(reports.seen()[0].operation, Operation::Read);
+    }
+}

@@ -1,0 +1,78 @@
+//! The errors that reach JavaScript: `Error` objects told apart by `name`, with a clear message
+//! and never a token. Messages are constants here, in one place.
+
+use crate::core::machine::{Failure, FailureKind, RefreshFailure};
+use crate::web::js;
+use js_sys::Error;
+use wasm_bindgen::JsValue;
+
+/// `name` of the error for a refused refresh token.
+pub const SESSION_EXPIRED: &str = "SessionExpiredError";
+/// `name` of the error for a transient refresh failure.
+pub const REFRESH_FAILED: &str = "RefreshError";
+/// `name` of the error for a call on a disposed client.
+pub const DISPOSED: &str = "DisposedError";
+
+const SESSION_EXPIRED_MESSAGE: &str =
+    "The session has expired: the refresh token was refused. The user must log in again.";
+const DISPOSED_MESSAGE: &str = "This AuthClient has been disposed.";
+
+fn named(name: &str, message: &str) -> Error {
+    let error = Error::new(message);
+    error.set_name(name);
+    error
+}
+
+/// The error a request rejects with for `failure`.
+pub fn failure(failure: &Failure) -> JsValue {
+    match failure {
+        Failure::SessionExpired => named(SESSION_EXPIRED, SESSION_EXPIRED_MESSAGE).into(),
+        Failure::Refresh(failure) => refresh_failed(failure).into(),
+    }
+}
+
+/// A `RefreshError` with `reason` and, when there was an answer, `status`.
+pub fn refresh_failed(failure: &RefreshFailure) -> Error {
+    let message = match failure.kind {
+        FailureKind::Network => "Token refresh failed: the refresh request got no answer (network error).",
+        FailureKind::Timeout => "Token refresh failed: the refresh request timed out.",
+        FailureKind::Status => "Token refresh failed: the refresh endpoint answered with an error status.",
+        FailureKind::Malformed => "Token refresh failed: the answer was not JSON or had no access token.",
+        FailureKind::Function => "Token refresh failed: the refresh function threw or rejected.",
+        FailureKind::NoRefreshToken => "Token refresh failed: there is no refresh token to refresh with.",
+    };
+    let error = named(REFRESH_FAILED, message);
+    js::set(&error, "reason", failure_reason(failure.kind));
+    if let Some(status) = failure.status {
+        js::set(&error, "status", status);
+    }
+    error
+}
+
+/// The `reason` string of a refresh failure, shared by errors and events.
+pub fn failure_reason(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::Network => "network",
+        FailureKind::Timeout => "timeout",
+        FailureKind::Status => "status",
+        FailureKind::Malformed => "malformed",
+        FailureKind::Function => "function",
+        FailureKind::NoRefreshToken => "no-refresh-token",
+    }
+}
+
+/// The error for calls on a disposed client.
+pub fn disposed() -> JsValue {
+    named(DISPOSED, DISPOSED_MESSAGE).into()
+}
+
+/// A `TypeError` for bad options or arguments; `message` names the option and what was expected.
+pub fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(&["fetch-with-refresh: ", message].concat()).into()
+}
+
+/// A `TypeError` saying that `option` must be `expected` and what it got instead.
+pub fn bad_option(option: &str, expected: &str, got: &JsValue) -> JsValue {
+    let got = if got.is_null() { "null".to_owned() } else { got.js_typeof().as_string().unwrap_or_default() };
+    type_error(&["option `", option, "` must be ", expected, " (got ", &got, ")"].concat())
+}

@@ -1,0 +1,53 @@
+//! Small conversions between JavaScript values and Rust, used across the browser side.
+
+use crate::core::refresh::Scalar;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[key] = value` on an object this crate created (cannot throw there).
+pub fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
+    // Setting a data property on a plain extensible object never fails.
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+}
+
+/// Reads a dotted path (`data.token`) out of a parsed JSON value.
+pub fn get_path(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |current, segment| get(&current, segment))
+}
+
+/// A JSON string or number as a [`Scalar`]; anything else is `None`.
+pub fn scalar(value: &JsValue) -> Option<Scalar> {
+    if let Some(text) = value.as_string() {
+        Some(Scalar::Text(text))
+    } else {
+        value.as_f64().map(Scalar::Number)
+    }
+}
+
+/// The global object (`window`, `self` in a worker, `globalThis` in Node).
+pub fn global() -> Object {
+    js_sys::global()
+}
+
+/// `globalThis.location.href`, when the runtime has one.
+pub fn page_href() -> Option<String> {
+    get(&get(&global(), "location"), "href").as_string()
+}
+
+/// The message of a thrown value, for errors and events (never includes tokens: it comes from
+/// the runtime or the app, not from stored values).
+pub fn message_of(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}

@@ -1,0 +1,14 @@
+//! The browser side: each port of [`crate::ports`] implemented over web APIs, and the conversions
+//! between JavaScript values and the core's types. Nothing here decides anything: the decisions
+//! are the core's; this layer only reads, writes and sends.
+
+pub mod cookie;
+pub mod errors;
+pub mod events;
+pub mod js;
+pub mod options;
+pub mod request;
+pub mod response;
+pub mod storage;
+pub mod timer;
+pub mod transport;

@@ -1,0 +1,66 @@
+// Brief (d): a refresh that fails for a transient reason (5xx, a malformed answer, no answer before
+// refresh.timeout) rejects the waiting requests with RefreshError, keeps the tokens and does not log
+// the user out (DESIGN.md rule 6).
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { openHarness } from './harness.mjs';
+
+const REFRESH_TIMEOUT_MS = 500;
+const WAITING = 5;
+
+let h;
+before(async () => (h = await openHarness()));
+after(async () => h?.close());
+beforeEach(async () => h.fresh());
+afterEach(() => h.assertNoPageProblems());
+
+const CASES = [
+  { kind: '500', reason: 'status' },
+  { kind: 'malformed', reason: 'malformed' },
+  { kind: 'hang', reason: 'timeout' },
+];
+
+for (const { kind, reason } of CASES) {
+  test(`refresh fault "${kind}" rejects with RefreshError (${reason}) and keeps the session`, { timeout: 30_000 }, async (t) => {
+    // The token is expired by the local clock, so every request waits for the one refresh before
+    // going out: all of them are deterministically "waiting requests" when it fails.
+    await h.run(
+      ([B, timeout, expiresAt]) =>
+        window.kit.start('s001', B, {
+          options: { storage: 'memory', refresh: { url: '/api/v1/refresh_token', timeout } },
+          tokens: { expiresAt },
+        }),
+      [h.B, REFRESH_TIMEOUT_MS, Date.now() - 1_000],
+    );
+    const before = (await h.run(() => window.kit.summary())).tokens;
+    await h.admin('refresh-faults', { count: 1, kind });
+
+    const results = await h.run((n) => window.kit.concurrently(n, () => window.t.client.fetch('/api/me')), WAITING);
+    for (const [i, r] of results.entries()) {
+      assert.ok(r.error, `request ${i} should reject, got HTTP ${r.status} ${r.text}`);
+      assert.equal(r.error.isError, true);
+      assert.equal(r.error.name, 'RefreshError', `request ${i}: ${JSON.stringify(r.error)}`);
+      assert.equal(r.error.reason, reason, `request ${i}: ${JSON.stringify(r.error)}`);
+    }
+    if (kind === 'hang') {
+      const slowest = Math.max(...results.map((r) => r.ms));
+      t.diagnostic(`rejected after ${slowest.toFixed(0)} ms with refresh.timeout = ${REFRESH_TIMEOUT_MS} ms`);
+      assert.ok(slowest < REFRESH_TIMEOUT_MS + 1_500, `the timeout took ${slowest} ms`);
+    }
+
+    const s = await h.run(() => window.kit.summary());
+    assert.deepEqual(s.tokens, before, 'the tokens are kept');
+    assert.equal(s.expiredCalls.length, 0, 'onSessionExpired must not be called');
+    assert.ok(!s.eventTypes.includes('session-expired'));
+    assert.equal(s.eventTypes.filter((type) => type === 'refresh-failure').length, 1);
+    assert.equal((await h.counters()).refreshCalls, 1, 'one refresh call for all the waiting requests');
+
+    assert.deepEqual((await h.counters()).tokensSeen, [], 'no request went out with the expired token');
+
+    // The fault is spent: the next request refreshes and succeeds with the kept refresh token.
+    const [next] = await h.run(() => window.kit.concurrently(1, () => window.t.client.fetch('/api/me')));
+    assert.equal(next.error, undefined, JSON.stringify(next.error));
+    assert.equal(next.status, 200);
+    assert.equal((await h.counters()).refreshCalls, 2);
+  });
+}
