@@ -5,8 +5,8 @@
 //! A step checks either the complete effect list (`all`, notices included, in order), or only the
 //! effects that are not notices (`acts`), or those and the notices as two separate lists
 //! (`acts_and_notices`), or that the non-notice effects are one of a few acceptable lists
-//! (`one_of`), or that none of some effects appears (`none_of`). The last test runs the machine over many pseudo-random event sequences and checks
-//! its invariants.
+//! (`one_of`). The last test runs the machine over many pseudo-random event sequences and
+//! checks its invariants.
 
 use fetch_with_refresh::core::classify::{Class, Code};
 use fetch_with_refresh::core::machine::{
@@ -306,8 +306,6 @@ enum Check {
     ActsAndNotices(Vec<Effect>, Vec<Effect>),
     /// The effects that are not notices are one of these lists.
     OneOf(Vec<Vec<Effect>>),
-    /// None of these effects appears (whatever else does).
-    NoneOf(Vec<Effect>),
 }
 
 fn all(effects: impl Into<Vec<Effect>>) -> Check {
@@ -324,10 +322,6 @@ fn acts_and_notices(effects: impl Into<Vec<Effect>>, notices: impl Into<Vec<Effe
 
 fn one_of(alternatives: Vec<Vec<Effect>>) -> Check {
     Check::OneOf(alternatives)
-}
-
-fn none_of(effects: impl Into<Vec<Effect>>) -> Check {
-    Check::NoneOf(effects.into())
 }
 
 /// No effect at all.
@@ -372,7 +366,6 @@ fn run_case(case: &Case) -> Result<(), String> {
                 &actions == expected && &notices == expected_notices
             }
             Check::OneOf(alternatives) => alternatives.contains(&actions),
-            Check::NoneOf(forbidden) => !actual.iter().any(|e| forbidden.contains(e)),
         };
         if !ok {
             return Err(format!(
