@@ -17,6 +17,16 @@ after(async () => h?.close());
 beforeEach(async () => h.fresh());
 afterEach(() => h.assertNoPageProblems());
 
+/** Rule 9: no token in what the library reports (events, errors, onSessionExpired's argument). */
+function assertNoTokenIn(what, reported, tokenSets) {
+  const text = JSON.stringify(reported);
+  for (const set of tokenSets) {
+    for (const token of [set?.accessToken, set?.refreshToken]) {
+      if (token) assert.ok(!text.includes(token), `a token appears in ${what}`);
+    }
+  }
+}
+
 /** Asserts every outcome is a 200 whose business code (codeField) is 0, and returns the bodies. */
 function assertAllOk(results, codeField) {
   for (const [i, r] of results.entries()) {
@@ -59,6 +69,7 @@ for (const name of FLAVOURS) {
       const newJti = jwtPayload(s.tokens.accessToken).jti;
       assert.notEqual(newJti, jwtPayload(tokens.accessToken).jti);
       for (const b of bodies) assert.equal(b.tokenJti, newJti);
+      assertNoTokenIn('the events', s.events, [tokens, s.tokens]);
       if (name !== 's003') assert.ok(s.tokens.refreshToken, 'a refresh token is kept');
       if (name === 's004') assert.equal(s.tokens.refreshToken, tokens.refreshToken, '004 does not rotate: keep the old one');
     });
@@ -99,7 +110,7 @@ for (const name of FLAVOURS) {
     });
 
     test('a dead refresh token ends the session once', TIMEOUT, async () => {
-      await start();
+      const tokens = await start();
       await h.admin('expire-refresh');
       await h.admin('expire-access');
       // The refusal comes late, so all five "expired" answers are in and waiting on this refresh.
@@ -117,6 +128,7 @@ for (const name of FLAVOURS) {
       const s = await h.run(() => window.kit.summary());
       assert.equal(s.expiredCalls.length, 1, 'onSessionExpired calls');
       assert.equal(s.tokens, null, 'tokens cleared');
+      assertNoTokenIn('the events, errors and onSessionExpired info', [s.events, s.expiredCalls, results], [tokens]);
       assert.equal(s.eventTypes.filter((t) => t === 'session-expired').length, 1);
       assert.equal((await h.counters()).refreshCalls, 1);
       if (name === 's003') assert.equal(s.refreshFnCalls, 1);

@@ -145,6 +145,7 @@ export async function start(name, B, { options = {}, tokens = {} } = {}) {
 export function summary() {
   const { client, record } = window.t;
   return {
+    events: record.events.map(({ at, ...e }) => e),
     eventTypes: record.events.map((e) => e.type),
     expiredCalls: record.expiredCalls,
     refreshFnCalls: record.refreshFnCalls,

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, only when it is missing; quiet when nothing is.
+# Everything comes from the registries (rustup, cargo, apt, npm): no browser, toolchain or binary
+# is downloaded from anywhere else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "install-tools: $*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate exactly (pinned with = in Cargo.toml).
+wbg_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$wbg_version" ]; then
+  say "building wasm-bindgen-cli $wbg_version from source (a few minutes)"
+  cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing Debian's chromium and chromium-driver"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# `npm ls` fails when a pinned dev tool is missing or at another version.
+if ! npm ls --depth=0 >/dev/null 2>&1; then
+  say "installing the npm dev tools (wasm-opt, playwright-core, typescript)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
