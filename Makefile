@@ -24,6 +24,7 @@ fmt-check:
 clippy: tools
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib --features module -- -D warnings
 
 test-native:
 	cargo test --quiet --lib --test machine

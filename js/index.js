@@ -1,6 +1,6 @@
 // The package entry. Importing it is enough: it instantiates the wasm module itself, so an app
 // never calls an init function. `ready` is exported for those who want to wait for it explicitly.
-import init from './fetch_with_refresh.js';
+import init, { AuthClient } from './fetch_with_refresh.js';
 
 const wasmUrl = new URL('./fetch_with_refresh_bg.wasm', import.meta.url);
 
@@ -19,4 +19,25 @@ async function load() {
 export const ready = load();
 await ready;
 
-export { AuthClient, configure, fetchWithRefresh } from './fetch_with_refresh.js';
+export { AuthClient };
+
+/** The client `configure` made, used by `fetchWithRefresh`. */
+let defaultClient = null;
+
+/** Creates the default client, replacing (and disposing) any previous one. */
+export function configure(options) {
+  const client = new AuthClient(options);
+  defaultClient?.dispose();
+  defaultClient = client;
+  return client;
+}
+
+/** `fetch` through the default client made by `configure`. */
+export function fetchWithRefresh(input, init) {
+  if (!defaultClient) {
+    return Promise.reject(
+      new TypeError('fetch-with-refresh: fetchWithRefresh was called before configure(options)'),
+    );
+  }
+  return defaultClient.fetch(input, init);
+}

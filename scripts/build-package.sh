@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 name=fetch_with_refresh
 out=target/bindgen
-cargo build --quiet --release --target wasm32-unknown-unknown --lib
+cargo build --quiet --release --target wasm32-unknown-unknown --lib --features module
 rm -rf "$out" pkg
 mkdir -p "$out" pkg
 wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"

@@ -1,19 +1,15 @@
-//! Every `#[wasm_bindgen]` export of the package, and nothing else: `configure`,
-//! `fetchWithRefresh` and the `AuthClient` class. The JS entry (`js/index.js`) re-exports them
-//! next to `ready`; the TypeScript declarations are hand-written in `js/index.d.ts`.
+//! Every `#[wasm_bindgen]` export of the package, and nothing else: the `AuthClient` class. The JS
+//! entry (`js/index.js`) exports it next to `ready`, `configure` and `fetchWithRefresh` (which
+//! keep the default client there: JS module state needs no global in the `no_std` module); the
+//! TypeScript declarations are hand-written in `js/index.d.ts`.
 
 use crate::client::Client;
+use crate::prelude::*;
 use crate::web::{errors, options};
+use alloc::rc::Rc;
 use js_sys::{Function, Promise};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-
-thread_local! {
-    /// The client made by `configure`, used by `fetchWithRefresh`.
-    static DEFAULT_CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
-}
 
 /// A client: keeps the tokens, attaches them, refreshes them once for any number of waiting
 /// requests, and replays those requests.
@@ -71,27 +67,5 @@ impl AuthClient {
     /// Rejects every pending call with `DisposedError` and removes the listeners.
     pub fn dispose(&self) {
         self.inner.dispose();
-    }
-}
-
-/// Creates the default client used by `fetchWithRefresh`, replacing (and disposing) any previous one.
-#[wasm_bindgen]
-pub fn configure(options: JsValue) -> Result<AuthClient, JsValue> {
-    let client = AuthClient::new(options)?;
-    let previous = DEFAULT_CLIENT.with(|slot| slot.borrow_mut().replace(Rc::clone(&client.inner)));
-    if let Some(previous) = previous {
-        previous.dispose();
-    }
-    Ok(client)
-}
-
-/// `fetch` through the default client made by `configure`.
-#[wasm_bindgen(js_name = fetchWithRefresh)]
-pub fn fetch_with_refresh(input: JsValue, init: JsValue) -> Promise {
-    match DEFAULT_CLIENT.with(|slot| slot.borrow().clone()) {
-        Some(client) => future_to_promise(client.fetch(input, init)),
-        None => Promise::reject(&errors::type_error(
-            "fetchWithRefresh was called before configure(options): configure the default client first",
-        )),
     }
 }

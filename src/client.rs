@@ -13,6 +13,7 @@ use crate::core::machine::{
 use crate::core::refresh::{build_request, read_answer, PlainRequest};
 use crate::core::tokens::{Secret, TokenInput, TokenSet};
 use crate::ports::Transport;
+use crate::prelude::*;
 use crate::vault::{Fallback, TokenVault};
 use crate::web::events::{self, Listeners, RequestInfo};
 use crate::web::options::{Config, Matcher, Parsed, Refresher};
@@ -20,11 +21,11 @@ use crate::web::request::{self, Prepared, Route};
 use crate::web::response::{self, Inspected};
 use crate::web::timer::with_timeout;
 use crate::web::{errors, js};
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::poll_fn;
+use core::task::{Poll, Waker};
 use js_sys::{Function, Object, Promise};
-use std::cell::{Cell, RefCell};
-use std::future::poll_fn;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -81,19 +82,14 @@ pub struct Client {
     disposed: Cell<bool>,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Client {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Client")
             .field("machine", &self.machine)
             .field("vault", &self.vault)
             .field("disposed", &self.disposed.get())
             .finish_non_exhaustive()
     }
-}
-
-thread_local! {
-    /// One shared no-op rejection handler, so handling a rejection allocates nothing.
-    static IGNORE_REJECTION: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
 }
 
 fn now() -> f64 {
@@ -217,8 +213,8 @@ impl Client {
         // The app's dialog may return a promise; a rejection there must not become unhandled.
         if let Ok(result) = callback.call1(&JsValue::UNDEFINED, &info) {
             if let Ok(promise) = result.dyn_into::<Promise>() {
-                IGNORE_REJECTION.with(|ignore| {
-                    let _ = promise.catch(ignore);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = JsFuture::from(promise).await;
                 });
             }
         }

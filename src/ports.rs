@@ -6,8 +6,9 @@
 //! `getItem`/`setItem` object) is; the multi-tab work will add an asynchronous one (IndexedDB
 //! inside a Web Lock), and the driver already reads tokens only at the points where it could await.
 
+use crate::prelude::*;
+use core::fmt;
 use js_sys::Promise;
-use std::fmt;
 use wasm_bindgen::JsValue;
 
 /// Why a storage operation failed. Never carries a stored value.

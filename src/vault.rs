@@ -9,7 +9,8 @@ use crate::core::json;
 use crate::core::options::StorageKeys;
 use crate::core::tokens::TokenSet;
 use crate::ports::{KeyValueStore, StoreError};
-use std::cell::{Cell, RefCell};
+use crate::prelude::*;
+use core::cell::{Cell, RefCell};
 
 /// Which operation made the vault fall back to memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +72,8 @@ pub struct TokenVault {
     fell_back: Cell<bool>,
 }
 
-impl std::fmt::Debug for TokenVault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for TokenVault {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("TokenVault")
             .field("storage", &self.primary.kind())
             .field("fell_back", &self.fell_back.get())
@@ -132,7 +133,7 @@ impl TokenVault {
     /// expiry from an older set survives. The access token is written last, so a reader that sees
     /// the new access token also sees its companions.
     pub fn save(&self, tokens: &TokenSet, on_fallback: &dyn Fn(Fallback)) {
-        let expires_at = tokens.expires_at.and_then(|at| json::integer_text(at.round()));
+        let expires_at = tokens.expires_at.and_then(|at| json::integer_text((at as i64) as f64));
         let write = |store: &dyn KeyValueStore| -> Result<(), StoreError> {
             match &tokens.refresh {
                 Some(refresh) => store.set(&self.keys.refresh, refresh.expose())?,

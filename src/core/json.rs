@@ -1,9 +1,12 @@
 //! The little JSON the core needs without a JSON library: writing string values into the refresh
-//! body, and reading numeric claims (`exp`) out of a JWT payload.
+//! body, reading numeric claims (`exp`) out of a JWT payload, and reading the options (which the
+//! browser side hands over as `JSON.stringify` text, so that validating them is plain Rust).
 //!
 //! Parsing JSON bodies of HTTP responses is not done here: the browser side uses `JSON.parse`,
 //! which is faster and costs no bytes. This module only has to be correct on the small inputs
 //! above, and it refuses (returns `None`) rather than guesses on anything it does not understand.
+
+use crate::prelude::*;
 
 /// How deeply nested a JWT payload may be before the scanner gives up.
 const MAX_DEPTH: usize = 32;
@@ -62,7 +65,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// Writes a whole number in decimal (`1700000000123`, `-1`), or `None` when `value` is not a whole
 /// number below 10^15. Used for stored timestamps and business codes, without the float formatter.
 pub fn integer_text(value: f64) -> Option<String> {
-    if !value.is_finite() || value.fract() != 0.0 || value.abs() >= 1e15 {
+    if !value.is_finite() || value % 1.0 != 0.0 || value.abs() >= 1e15 {
         return None;
     }
     let mut digits = Vec::new();
@@ -81,46 +84,80 @@ pub fn integer_text(value: f64) -> Option<String> {
     String::from_utf8(digits).ok()
 }
 
-/// Reads the number stored under `key` at the top level of the JSON object `text`.
-///
-/// Returns `None` when `text` is not a well-formed object, when the key is missing, or when its
-/// value is not a plain number.
-pub fn top_level_number(text: &str, key: &str) -> Option<f64> {
-    let mut scanner = Scanner { bytes: text.as_bytes(), text, pos: 0 };
-    scanner.skip_ws();
-    scanner.eat(b'{')?;
-    let mut found = None;
-    scanner.skip_ws();
-    if scanner.peek() == Some(b'}') {
-        scanner.pos += 1;
-    } else {
-        loop {
-            scanner.skip_ws();
-            let name = scanner.string()?;
-            scanner.skip_ws();
-            scanner.eat(b':')?;
-            scanner.skip_ws();
-            let start = scanner.pos;
-            scanner.value(1)?;
-            if name == key {
-                found = parse_number(&text[start..scanner.pos]);
-            }
-            scanner.skip_ws();
-            match scanner.next()? {
-                b',' => continue,
-                b'}' => break,
-                _ => return None,
-            }
-        }
-    }
-    scanner.skip_ws();
-    if scanner.pos != scanner.bytes.len() {
-        return None;
-    }
-    found
+/// A parsed JSON value. Numbers keep their text: [`Json::as_f64`] reads the plain decimals this
+/// crate needs and refuses the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string.
+    Text(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, members in order.
+    Object(Vec<(String, Json)>),
 }
 
-/// A cursor over JSON text that validates as it skips.
+impl Json {
+    /// Parses a complete JSON text; `None` when it is not well formed (or nested too deeply).
+    pub fn parse(text: &str) -> Option<Json> {
+        let mut scanner = Scanner { bytes: text.as_bytes(), text, pos: 0 };
+        let value = scanner.value(0)?;
+        scanner.skip_ws();
+        (scanner.pos == scanner.bytes.len()).then_some(value)
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            // The last one wins, as in `JSON.parse`.
+            Json::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A plain decimal number (see [`parse_number`]).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Number(text) => parse_number(text),
+            _ => None,
+        }
+    }
+
+    /// A string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The kind of value, as error messages name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "boolean",
+            Json::Number(_) => "number",
+            Json::Text(_) => "string",
+            Json::Array(_) => "array",
+            Json::Object(_) => "object",
+        }
+    }
+}
+
+/// Reads the number stored under `key` at the top level of the JSON object `text`.
+///
+/// Returns `None` when `text` is not well-formed JSON, when the key is missing, or when its
+/// value is not a plain number.
+pub fn top_level_number(text: &str, key: &str) -> Option<f64> {
+    Json::parse(text)?.get(key)?.as_f64()
+}
+
+/// A cursor over JSON text.
 struct Scanner<'a> {
     bytes: &'a [u8],
     text: &'a str,
@@ -203,60 +240,69 @@ impl Scanner<'_> {
         Some(value)
     }
 
-    /// Skips one value of any kind, checking that it is well formed.
-    fn value(&mut self, depth: usize) -> Option<()> {
+    /// Reads one value of any kind, after optional white space.
+    fn value(&mut self, depth: usize) -> Option<Json> {
         if depth > MAX_DEPTH {
             return None;
         }
+        self.skip_ws();
         match self.peek()? {
-            b'"' => self.string().map(drop),
-            b'{' => self.container(b'}', depth, true),
-            b'[' => self.container(b']', depth, false),
-            b't' => self.literal("true"),
-            b'f' => self.literal("false"),
-            b'n' => self.literal("null"),
+            b'"' => self.string().map(Json::Text),
+            b'{' | b'[' => self.container(depth),
+            b't' => self.literal("true", Json::Bool(true)),
+            b'f' => self.literal("false", Json::Bool(false)),
+            b'n' => self.literal("null", Json::Null),
             _ => self.number(),
         }
     }
 
-    fn container(&mut self, close: u8, depth: usize, keyed: bool) -> Option<()> {
-        self.pos += 1;
+    fn container(&mut self, depth: usize) -> Option<Json> {
+        let keyed = self.next()? == b'{';
+        let close = if keyed { b'}' } else { b']' };
+        let (mut members, mut items) = (Vec::new(), Vec::new());
         self.skip_ws();
         if self.peek()? == close {
             self.pos += 1;
-            return Some(());
-        }
-        loop {
-            self.skip_ws();
-            if keyed {
-                self.string()?;
+        } else {
+            loop {
+                if keyed {
+                    self.skip_ws();
+                    let key = self.string()?;
+                    self.skip_ws();
+                    self.eat(b':')?;
+                    members.push((key, self.value(depth + 1)?));
+                } else {
+                    items.push(self.value(depth + 1)?);
+                }
                 self.skip_ws();
-                self.eat(b':')?;
-                self.skip_ws();
-            }
-            self.value(depth + 1)?;
-            self.skip_ws();
-            match self.next()? {
-                b',' => continue,
-                b if b == close => return Some(()),
-                _ => return None,
+                match self.next()? {
+                    b',' => continue,
+                    b if b == close => break,
+                    _ => return None,
+                }
             }
         }
+        Some(if keyed { Json::Object(members) } else { Json::Array(items) })
     }
 
-    fn literal(&mut self, word: &str) -> Option<()> {
+    fn literal(&mut self, word: &str, value: Json) -> Option<Json> {
         let end = self.pos + word.len();
-        (self.bytes.get(self.pos..end)? == word.as_bytes()).then(|| self.pos = end)
+        (self.bytes.get(self.pos..end)? == word.as_bytes()).then(|| {
+            self.pos = end;
+            value
+        })
     }
 
-    /// Skips a number token (any JSON number, exponents included: they are valid JSON even
+    /// Reads a number token (any JSON number, exponents included: they are valid JSON even
     /// though [`parse_number`] will not read them).
-    fn number(&mut self) -> Option<()> {
+    fn number(&mut self) -> Option<Json> {
         let start = self.pos;
         while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
             self.pos += 1;
         }
-        (self.pos > start).then_some(())
+        (self.pos > start)
+            .then(|| self.text.get(start..self.pos).map(|t| Json::Number(t.to_owned())))
+            .flatten()
     }
 }
 
@@ -343,6 +389,19 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(top_level_number(input, "exp"), expected, "scanning {input}");
+        }
+    }
+
+    #[test]
+    fn values_of_every_kind_parse() {
+        let parsed = Json::parse(r#"{"a":[1,"x",true,null,{"b":-2.5}],"s":"\u00e9"}"#).expect("valid");
+        assert_eq!(parsed.get("s").and_then(Json::as_str), Some("é"));
+        let Some(Json::Array(items)) = parsed.get("a") else { panic!("array expected") };
+        let kinds: Vec<&str> = items.iter().map(Json::kind).collect();
+        assert_eq!(kinds, ["number", "string", "boolean", "null", "object"]);
+        assert_eq!(items[4].get("b").and_then(Json::as_f64), Some(-2.5));
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"open", "{} {}", "[1 2]"] {
+            assert_eq!(Json::parse(bad), None, "{bad}");
         }
     }
 

@@ -13,6 +13,7 @@
 use super::classify::{Class, Code};
 use super::policy::{freshness, Freshness};
 use super::tokens::{Secret, TokenSet};
+use crate::prelude::*;
 
 /// Identifies one call of `fetch` (or of `refresh()`) for the life of a client.
 pub type RequestId = u32;
@@ -492,7 +493,7 @@ impl Machine {
             return;
         }
         self.refresh = RefreshState::Idle;
-        let waiting = std::mem::take(&mut self.queue);
+        let waiting = core::mem::take(&mut self.queue);
         if self.refresh_epoch != self.epoch {
             return self.superseded(waiting, tokens, out);
         }

@@ -3,7 +3,8 @@
 //! - [`tokens`]: the token set, what counts as a usable token, the JWT `exp` claim;
 //! - [`policy`]: when a token is fresh, inside the proactive window, or expired;
 //! - [`classify`]: business codes, matchers and what a response means;
-//! - [`options`]: the validated options the rest of the crate works from;
+//! - [`options`]: the option types and their defaults;
+//! - [`settings`]: validating the options object;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
 //! - [`json`], [`url`]: the two small text helpers the others need.
@@ -14,5 +15,6 @@ pub mod machine;
 pub mod options;
 pub mod policy;
 pub mod refresh;
+pub mod settings;
 pub mod tokens;
 pub mod url;

@@ -3,7 +3,8 @@
 //! storage holds (where corrupt values mean "no token").
 
 use super::json;
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// A token string. Its `Debug` output never shows the value, so a token cannot leak through
 /// logs, panics or error messages by accident; [`Secret::expose`] is the only way to read it.
@@ -129,7 +130,7 @@ pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = core::str::from_utf8(&bytes).ok()?;
     json::top_level_number(text, "exp").filter(|exp| *exp > 0.0).map(|exp| exp * 1000.0)
 }
 

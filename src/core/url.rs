@@ -1,6 +1,8 @@
 //! URL text helpers: joining a `baseURL` the way axios does, filling the refresh URL template,
 //! and adding a query parameter. Origins are computed by the browser's `URL` on the web side.
 
+use crate::prelude::*;
+
 /// True when `url` carries its own scheme (`https:`, `data:`…) or is protocol-relative (`//host`),
 /// so that a `baseURL` must not be put in front of it.
 pub fn is_absolute(url: &str) -> bool {

@@ -5,6 +5,7 @@
 use crate::core::options::CookieOptions;
 use crate::core::url::encode_component;
 use crate::ports::{KeyValueStore, StoreError};
+use crate::prelude::*;
 use crate::web::js;
 use wasm_bindgen::JsCast;
 

@@ -2,6 +2,7 @@
 //! and never a token. Messages are constants here, in one place.
 
 use crate::core::machine::{Failure, FailureKind, RefreshFailure};
+use crate::prelude::*;
 use crate::web::js;
 use js_sys::Error;
 use wasm_bindgen::JsValue;

@@ -4,10 +4,11 @@
 use crate::core::classify::Code;
 use crate::core::json;
 use crate::core::machine::{EndReason, Notice, ReplayReason, SessionEnd, TokenSource, Trigger};
+use crate::prelude::*;
 use crate::vault::{Fallback, Operation};
 use crate::web::{errors, js};
+use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object};
-use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
 /// Every event type, as `on` accepts it.

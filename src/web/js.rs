@@ -1,6 +1,7 @@
 //! Small conversions between JavaScript values and Rust, used across the browser side.
 
 use crate::core::refresh::Scalar;
+use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

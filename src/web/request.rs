@@ -5,6 +5,7 @@
 use crate::core::options::{credential, Attach};
 use crate::core::tokens::Secret;
 use crate::core::url;
+use crate::prelude::*;
 use crate::web::{errors, js};
 use js_sys::{Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};

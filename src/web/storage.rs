@@ -2,6 +2,7 @@
 //! removeItem}` object as [`KeyValueStore`]s.
 
 use crate::ports::{KeyValueStore, StoreError};
+use crate::prelude::*;
 use crate::web::js;
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
