@@ -12,14 +12,14 @@ rm -rf "$out" pkg
 mkdir -p "$out" pkg
 wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"
 # -Oz, then shorter import/export names (the generated ones end in hashes that gzip poorly);
-# the JS glue is renamed to match and minified.
+# the JS glue is renamed to match, bundled with its snippets (js/options.js) and minified.
 node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --strip-debug --strip-producers --minify-imports-and-exports-and-modules \
   "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
 node scripts/rename-glue.mjs "$out/names.json" "$out/$name.js"
-node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$out/$name.js" --outfile="pkg/$name.js"
+node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning "$out/$name.js" --outfile="pkg/$name.js"
 cp js/index.js js/index.d.ts README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 sed "s/\"0.0.0-template\"/\"$version\"/" pkg-template/package.json > pkg/package.json

@@ -79,6 +79,9 @@ pub struct Client {
     mailboxes: RefCell<Vec<(RequestId, Rc<Mailbox>)>>,
     next_id: Cell<RequestId>,
     refresh_started: Cell<f64>,
+    /// What made the last refresh fail (a network error, what the refresh function threw), for
+    /// the `cause` of the `RefreshError`s it causes.
+    refresh_cause: RefCell<Option<JsValue>>,
     disposed: Cell<bool>,
 }
 
@@ -144,6 +147,7 @@ impl Client {
             mailboxes: RefCell::new(Vec::new()),
             next_id: Cell::new(1),
             refresh_started: Cell::new(0.0),
+            refresh_cause: RefCell::new(None),
             disposed: Cell::new(false),
         }
     }
@@ -273,7 +277,9 @@ impl Client {
                     }
                 },
                 Command::Deliver => return Ok(answer.map_or(JsValue::UNDEFINED, JsValue::from)),
-                Command::Fail(failure) => return Err(errors::failure(&failure)),
+                Command::Fail(failure) => {
+                    return Err(errors::failure(&failure, self.refresh_cause.borrow().clone()))
+                }
                 Command::Abort(reason) => {
                     self.feed(Input::Left { id });
                     return Err(reason);
@@ -326,7 +332,9 @@ impl Client {
         loop {
             match mailbox.next().await {
                 Command::Deliver => return Ok(JsValue::UNDEFINED),
-                Command::Fail(failure) => return Err(errors::failure(&failure)),
+                Command::Fail(failure) => {
+                    return Err(errors::failure(&failure, self.refresh_cause.borrow().clone()))
+                }
                 Command::Dispose => return Err(errors::disposed()),
                 // A refresh waiter is never sent and has no signal.
                 Command::Send(_) | Command::Abort(_) => {}
@@ -335,6 +343,7 @@ impl Client {
     }
 
     async fn run_refresh(self: Rc<Self>) {
+        *self.refresh_cause.borrow_mut() = None;
         let result = self.perform_refresh().await;
         if !self.disposed.get() {
             let tokens = self.load();
@@ -393,8 +402,12 @@ impl Client {
             Ok(promise) => JsFuture::from(promise).await.and_then(response::as_response),
             Err(error) => Err(error),
         };
-        let Ok(response) = response else {
-            return failed(FailureKind::Network, None);
+        let response = match response {
+            Ok(response) => response,
+            Err(error) => {
+                *self.refresh_cause.borrow_mut() = Some(error);
+                return failed(FailureKind::Network, None);
+            }
         };
         let Ok(inspected) = response::inspect(response, true).await else {
             return failed(FailureKind::Network, None);
@@ -426,8 +439,12 @@ impl Client {
             Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
             Err(error) => Err(error),
         };
-        let Ok(value) = outcome else {
-            return failed(FailureKind::Function);
+        let value = match outcome {
+            Ok(value) => value,
+            Err(error) => {
+                *self.refresh_cause.borrow_mut() = Some(error);
+                return failed(FailureKind::Function);
+            }
         };
         if value.is_null() || value.is_undefined() {
             return RefreshResult::Refused(SessionEnd {

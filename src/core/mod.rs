@@ -15,6 +15,5 @@ pub mod machine;
 pub mod options;
 pub mod policy;
 pub mod refresh;
-pub mod settings;
 pub mod tokens;
 pub mod url;

@@ -24,11 +24,18 @@ fn named(name: &str, message: &str) -> Error {
     error
 }
 
-/// The error a request rejects with for `failure`.
-pub fn failure(failure: &Failure) -> JsValue {
+/// The error a request rejects with for `failure`; `cause` is the error underneath a refresh
+/// failure, when there was one (the network error, what the refresh function threw).
+pub fn failure(failure: &Failure, cause: Option<JsValue>) -> JsValue {
     match failure {
         Failure::SessionExpired => named(SESSION_EXPIRED, SESSION_EXPIRED_MESSAGE).into(),
-        Failure::Refresh(failure) => refresh_failed(failure).into(),
+        Failure::Refresh(failure) => {
+            let error = refresh_failed(failure);
+            if let Some(cause) = cause {
+                js::set(&error, "cause", cause);
+            }
+            error.into()
+        }
     }
 }
 

@@ -1,12 +1,14 @@
-//! Reading the JavaScript options object. It crosses into wasm once, as `JSON.stringify` text in
-//! which every function is replaced by a marker; the core validates that text
-//! ([`crate::core::settings`]), and this file only picks up the functions and normalises the
-//! allowed origins with `URL`. Every mistake is a synchronous `TypeError` naming the option.
+//! Reading the options. `js/options.js` checks the JavaScript values (throwing a `TypeError` that
+//! names the option) and hands over a flat object with `null` for what is absent; this file reads
+//! it into the core's types, applying the defaults of [`crate::core::options`], picks the ports the
+//! options select, and normalises the allowed origins with `URL`.
 
-use crate::core::classify::MatchRules;
-use crate::core::json::Json;
-use crate::core::options::{Attach, RefreshEndpoint, StorageKeys};
-use crate::core::settings::{self, MatcherChoice, RefreshChoice, StorageChoice, FUNCTION};
+use crate::core::classify::{Code, MatchRules};
+use crate::core::options::{
+    default_access_expired, default_session_expired, Attach, CookieOptions, RefreshEndpoint, ResponsePaths,
+    SendPlacement, StorageKeys, DEFAULT_CODE_FIELD, DEFAULT_PROACTIVE_WINDOW_SECS,
+    DEFAULT_REFRESH_TIMEOUT_MS,
+};
 use crate::ports::{KeyValueStore, Transport};
 use crate::prelude::*;
 use crate::vault::MemoryStore;
@@ -15,8 +17,8 @@ use crate::web::errors::type_error;
 use crate::web::js;
 use crate::web::storage::{Area, CustomStorage, WebStorage};
 use crate::web::transport::{FunctionFetch, GlobalFetch};
-use js_sys::{Function, JSON};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Array, Function};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A matcher: rules given as data, or the app's function of `{status, body}`.
@@ -92,65 +94,131 @@ impl core::fmt::Debug for Parsed {
 
 type Result<T> = core::result::Result<T, JsValue>;
 
-/// The options as JSON text, functions replaced by [`FUNCTION`]; `None` for `undefined`.
-fn stringify(options: &JsValue) -> Result<Option<String>> {
-    let replacer = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_key: JsValue, value: JsValue| {
-        if value.is_function() {
-            JsValue::from_str(FUNCTION)
-        } else {
-            value
-        }
-    });
-    let text = JSON::stringify_with_replacer(options, replacer.as_ref()).map_err(|_| {
-        type_error("options must be a plain object (JSON.stringify failed on it: a cycle or a BigInt?)")
-    })?;
-    Ok(JsValue::from(text).as_string())
+#[wasm_bindgen(module = "/js/options.js")]
+extern "C" {
+    /// Checks the options; throws a `TypeError` naming the first bad one.
+    #[wasm_bindgen(catch)]
+    fn normalize(options: &JsValue) -> Result<JsValue>;
 }
 
-/// Parses the options given to `configure` or `new AuthClient`.
+fn text(value: &JsValue, key: &str) -> Option<String> {
+    js::get(value, key).as_string()
+}
+
+fn function(value: &JsValue, key: &str) -> Option<Function> {
+    js::get(value, key).dyn_into().ok()
+}
+
+fn texts(value: &JsValue) -> Vec<String> {
+    Array::from(value).iter().filter_map(|item| item.as_string()).collect()
+}
+
+/// A matcher: `null` (the default), a function, or `{status, codes}` (codes as strings).
+fn matcher(value: JsValue, default: fn() -> MatchRules) -> Matcher {
+    if value.is_null() || value.is_undefined() {
+        return Matcher::Rules(default());
+    }
+    match value.dyn_into::<Function>() {
+        Ok(function) => Matcher::Function(function),
+        Err(rules) => Matcher::Rules(MatchRules {
+            status: Array::from(&js::get(&rules, "status"))
+                .iter()
+                .filter_map(|s| s.as_f64())
+                .map(|s| s as u16)
+                .collect(),
+            codes: texts(&js::get(&rules, "codes")).iter().map(|c| Code::from_text(c)).collect(),
+        }),
+    }
+}
+
+/// `refresh` (already checked): the app's function, or the endpoint with the default paths for
+/// what the options leave out.
+fn refresher(refresh: &JsValue) -> Refresher {
+    if let Some(function) = function(refresh, "fn") {
+        return Refresher::Function(function);
+    }
+    let mut response = ResponsePaths::default();
+    for (key, slot) in [
+        ("responseAccessToken", &mut response.access),
+        ("responseRefreshToken", &mut response.refresh),
+        ("responseExpiresIn", &mut response.expires_in),
+        ("responseExpiresAt", &mut response.expires_at),
+    ] {
+        if let Some(path) = text(refresh, key) {
+            *slot = vec![path];
+        }
+    }
+    Refresher::Endpoint(Box::new(RefreshEndpoint {
+        url: text(refresh, "url").unwrap_or_default(),
+        method: text(refresh, "method").unwrap_or_else(|| "POST".to_owned()),
+        send: SendPlacement {
+            header: text(refresh, "sendHeader"),
+            scheme: text(refresh, "sendScheme"),
+            body_field: text(refresh, "sendBodyField"),
+            query: text(refresh, "sendQuery"),
+            access_token_field: text(refresh, "sendAccessTokenField"),
+        },
+        response,
+    }))
+}
+
+/// Parses the options given to `new AuthClient`.
 pub fn parse(options: &JsValue) -> Result<Parsed> {
-    let json = match stringify(options)? {
-        Some(text) => Json::parse(&text).ok_or_else(|| type_error("options must be a plain object"))?,
-        None => return Err(type_error("options must be an object (got undefined)")),
+    let o = normalize(options)?;
+    let keys = StorageKeys::default();
+    let storage_keys = StorageKeys {
+        access: text(&o, "accessTokenKey").unwrap_or(keys.access),
+        refresh: text(&o, "refreshTokenKey").unwrap_or(keys.refresh),
+        expires_at: text(&o, "expiresAtKey").unwrap_or(keys.expires_at),
     };
-    let settings = settings::parse(&json).map_err(|error| type_error(&error.message()))?;
-    let function = |key: &str| {
-        js::get(options, key).dyn_into::<Function>().unwrap_or_else(|_| Function::from(JsValue::UNDEFINED))
-    };
-    let matcher = |choice: MatcherChoice, key: &str| match choice {
-        MatcherChoice::Rules(rules) => Matcher::Rules(rules),
-        MatcherChoice::Function => Matcher::Function(function(key)),
-    };
-    let store: Box<dyn KeyValueStore> = match settings.storage {
-        StorageChoice::Local => Box::new(WebStorage(Area::Local)),
-        StorageChoice::Session => Box::new(WebStorage(Area::Session)),
-        StorageChoice::Cookie => Box::new(CookieJar::new(&settings.cookie)),
-        StorageChoice::Memory => Box::new(MemoryStore::default()),
-        StorageChoice::Custom => match CustomStorage::new(&js::get(options, "storage")) {
+    let storage = js::get(&o, "storage");
+    let store: Box<dyn KeyValueStore> = match storage.as_string().as_deref() {
+        None if storage.is_object() => match CustomStorage::new(&storage) {
             Some(custom) => Box::new(custom),
-            None => {
-                return Err(type_error("option `storage` must have getItem, setItem and removeItem methods"))
-            }
+            None => return Err(type_error("option `storage` must have getItem, setItem and removeItem")),
         },
+        Some("sessionStorage") => Box::new(WebStorage(Area::Session)),
+        Some("cookie") => Box::new(CookieJar::new(&CookieOptions {
+            path: text(&o, "cookiePath"),
+            domain: text(&o, "cookieDomain"),
+            same_site: text(&o, "cookieSameSite"),
+            secure: js::get(&o, "cookieSecure").is_truthy(),
+            max_age: js::get(&o, "cookieMaxAge").as_f64().map(|secs| secs.min(f64::from(u32::MAX)) as u32),
+        })),
+        Some("memory") => Box::new(MemoryStore::default()),
+        _ => Box::new(WebStorage(Area::Local)),
     };
-    let transport: Box<dyn Transport> =
-        if settings.fetch { Box::new(FunctionFetch(function("fetch"))) } else { Box::new(GlobalFetch) };
-    let allowed_origins = allowed_origins(settings.allowed_origins.as_deref(), settings.base_url.as_deref())?;
+    let transport: Box<dyn Transport> = match function(&o, "fetch") {
+        Some(fetch) => Box::new(FunctionFetch(fetch)),
+        None => Box::new(GlobalFetch),
+    };
+    let attach = match text(&o, "attachQuery") {
+        Some(name) => Attach::Query { name },
+        None => {
+            let scheme = js::get(&o, "attachScheme");
+            Attach::Header {
+                name: text(&o, "attachHeader").unwrap_or_else(|| "Authorization".to_owned()),
+                scheme: if scheme.is_undefined() { Some("Bearer".to_owned()) } else { scheme.as_string() },
+            }
+        }
+    };
+    let refresh = js::get(&o, "refresh");
+    let base_url = text(&o, "baseURL");
+    let allowed = js::get(&o, "allowedOrigins");
+    let allowed_origins =
+        allowed_origins((!allowed.is_null()).then(|| texts(&allowed)).as_deref(), base_url.as_deref())?;
     let config = Config {
-        refresher: match settings.refresh {
-            RefreshChoice::Endpoint(endpoint) => Refresher::Endpoint(endpoint),
-            RefreshChoice::Function => Refresher::Function(function("refresh")),
-        },
-        access_expired: matcher(settings.access_expired, "accessExpired"),
-        session_expired: matcher(settings.session_expired, "sessionExpired"),
-        on_session_expired: settings.on_session_expired.then(|| function("onSessionExpired")),
-        base_url: settings.base_url,
+        refresher: refresher(&refresh),
+        timeout_ms: js::get(&refresh, "timeout").as_f64().unwrap_or(DEFAULT_REFRESH_TIMEOUT_MS),
+        window_ms: js::get(&o, "proactiveWindow").as_f64().unwrap_or(DEFAULT_PROACTIVE_WINDOW_SECS) * 1000.0,
+        access_expired: matcher(js::get(&o, "accessExpired"), default_access_expired),
+        session_expired: matcher(js::get(&o, "sessionExpired"), default_session_expired),
+        code_field: text(&o, "codeField").unwrap_or_else(|| DEFAULT_CODE_FIELD.to_owned()),
+        on_session_expired: function(&o, "onSessionExpired"),
+        base_url,
         allowed_origins,
-        attach: settings.attach,
-        timeout_ms: settings.timeout_ms,
-        window_ms: settings.window_ms,
-        code_field: settings.code_field,
-        storage_keys: settings.storage_keys,
+        attach,
+        storage_keys,
     };
     Ok(Parsed { config, store, transport })
 }
