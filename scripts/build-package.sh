@@ -18,7 +18,7 @@ node_modules/.bin/wasm-opt -Oz \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   --strip-debug --strip-producers --minify-imports-and-exports-and-modules \
   "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
-node scripts/rename-glue.mjs "$out/names.json" "$out/$name.js"
+node scripts/rename-glue.mjs "$out/names.json" "pkg/${name}_bg.wasm" "$out/$name.js"
 node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning "$out/$name.js" --outfile="pkg/$name.js"
 cp js/index.js js/index.d.ts README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)

@@ -5,22 +5,20 @@
 //! No `RefCell` borrow is ever held across a call into JavaScript (a listener or callback may call
 //! back into the client), and no path panics: every failure becomes a rejected promise.
 
-use crate::core::classify::{classify, refresh_verdict, Class, Code, RefreshVerdict};
+use crate::core::classify::{classify, refresh_verdict, Code, RefreshVerdict};
 use crate::core::machine::{
     Effect, EndReason, Failure, FailureKind, Input, Machine, RefreshFailure, RefreshResult, RequestId,
     SessionEnd,
 };
-use crate::core::refresh::{build_request, read_answer, PlainRequest};
+use crate::core::refresh::{build_request, read_answer};
 use crate::core::tokens::{Secret, TokenInput, TokenSet};
 use crate::ports::Transport;
 use crate::prelude::*;
 use crate::vault::{Fallback, TokenVault};
 use crate::web::events::{self, Listeners, RequestInfo};
 use crate::web::options::{Config, Matcher, Parsed, Refresher};
-use crate::web::request::{self, Prepared, Route};
-use crate::web::response::{self, Inspected};
-use crate::web::timer::with_timeout;
-use crate::web::{errors, js};
+use crate::web::request::{self, Outgoing};
+use crate::web::{errors, js, refresh_call, response};
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use core::future::poll_fn;
@@ -237,49 +235,51 @@ impl Client {
         if self.disposed.get() {
             return Err(errors::disposed());
         }
-        let allowed = |origin: &str| self.config.allowed_origins.iter().any(|o| o == origin);
-        let prepared = match request::prepare(input, init, self.config.base_url.as_deref(), allowed).await? {
-            Route::Direct { input, init } => {
-                return JsFuture::from(self.transport.fetch(&input, &init)?).await
-            }
-            Route::Auth(prepared) => prepared,
-        };
-        if prepared.signal.aborted() {
-            return Err(prepared.signal.reason());
+        let (input, prepared) =
+            request::prepare(&input, &init, self.config.base_url.as_deref(), &self.config.allowed_origins);
+        let prepared = JsFuture::from(prepared).await?;
+        if prepared.is_null() {
+            return JsFuture::from(self.transport.fetch(&input, &init)?).await;
         }
-        let (id, mailbox) = self.register(prepared.method.clone(), prepared.url.clone());
+        let prepared: Outgoing = prepared.unchecked_into();
+        let signal = prepared.signal();
+        if signal.aborted() {
+            return Err(signal.reason());
+        }
+        let (id, mailbox) = self.register(prepared.method(), prepared.url());
         let _registration = Registration { client: &self, id };
-        let _abort = AbortWatch::new(&prepared.signal, &mailbox);
+        let _abort = AbortWatch::new(&signal, &mailbox);
         let tokens = self.load();
-        let replayable = prepared.replayable();
-        self.feed(Input::Start { id, now: now(), tokens: tokens.as_ref(), replayable });
-        let mut answer: Option<web_sys::Response> = None;
+        self.feed(Input::Start { id, now: now(), tokens: tokens.as_ref(), replayable: !prepared.stream() });
+        let mut answer = JsValue::UNDEFINED;
         loop {
             match mailbox.next().await {
-                Command::Send(token) => match self.send(&prepared, token.as_ref()).await {
-                    Ok(inspected) => {
-                        let code = self.code_of(&inspected.body);
-                        let class = self.classify(&inspected, code.as_ref());
-                        answer = Some(inspected.response);
-                        let tokens = self.load();
-                        let status = inspected.status;
-                        self.feed(Input::Response {
-                            id,
-                            class,
-                            status,
-                            code: code.as_ref(),
-                            tokens: tokens.as_ref(),
-                        });
-                    }
-                    Err(error) => {
-                        self.feed(Input::Left { id });
-                        return Err(error);
-                    }
-                },
-                Command::Deliver => return Ok(answer.map_or(JsValue::UNDEFINED, JsValue::from)),
-                Command::Fail(failure) => {
-                    return Err(errors::failure(&failure, self.refresh_cause.borrow().clone()))
+                Command::Send(token) => {
+                    let (next, body) = match self.send(&prepared, token.as_ref()).await {
+                        Ok(pair) => pair,
+                        Err(error) => {
+                            self.feed(Input::Left { id });
+                            return Err(error);
+                        }
+                    };
+                    let status = js::get(&next, "status").as_f64().unwrap_or(0.0) as u16;
+                    let code = response::code(&body, &self.config.code_field);
+                    let class = classify(
+                        self.matches(&self.config.session_expired, status, code.as_ref(), &body),
+                        self.matches(&self.config.access_expired, status, code.as_ref(), &body),
+                    );
+                    answer = next;
+                    let tokens = self.load();
+                    self.feed(Input::Response {
+                        id,
+                        class,
+                        status,
+                        code: code.as_ref(),
+                        tokens: tokens.as_ref(),
+                    });
                 }
+                Command::Deliver => return Ok(answer),
+                Command::Fail(failure) => return Err(self.error(&failure)),
                 Command::Abort(reason) => {
                     self.feed(Input::Left { id });
                     return Err(reason);
@@ -289,35 +289,25 @@ impl Client {
         }
     }
 
-    async fn send(&self, prepared: &Prepared, token: Option<&Secret>) -> Result<Inspected, JsValue> {
-        let (input, init) = request::attempt(prepared, &self.config.attach, token)?;
-        let response = response::as_response(JsFuture::from(self.transport.fetch(&input, &init)?).await?)?;
+    /// Sends one attempt; resolves with the response to hand over and its parsed JSON body.
+    async fn send(&self, prepared: &Outgoing, token: Option<&Secret>) -> Result<(JsValue, JsValue), JsValue> {
+        let (input, init) = prepared.attempt(&self.config.attach, token);
+        let response = JsFuture::from(self.transport.fetch(&input, &init)?).await?;
         let read_body = self.config.access_expired.needs_body() || self.config.session_expired.needs_body();
-        response::inspect(response, read_body).await
+        let pair = JsFuture::from(response::inspect(&response, read_body)).await?;
+        Ok((js::get(&pair, "0"), js::get(&pair, "1")))
     }
 
-    fn code_of(&self, body: &JsValue) -> Option<Code> {
-        let value = js::get_path(body, &self.config.code_field);
-        match (value.as_string(), value.as_f64()) {
-            (Some(text), _) => Some(Code::from_text(&text)),
-            (None, Some(number)) => Code::from_number(number),
-            _ => None,
-        }
-    }
-
-    fn matches(matcher: &Matcher, status: u16, code: Option<&Code>, body: &JsValue) -> bool {
+    fn matches(&self, matcher: &Matcher, status: u16, code: Option<&Code>, body: &JsValue) -> bool {
         match matcher {
             Matcher::Rules(rules) => rules.matches(status, code),
-            Matcher::Function(function) => response::call_matcher(function, status, body),
+            Matcher::Function(function) => response::matches(function, status, body),
         }
     }
 
-    fn classify(&self, inspected: &Inspected, code: Option<&Code>) -> Class {
-        let (status, body) = (inspected.status, &inspected.body);
-        classify(
-            Self::matches(&self.config.session_expired, status, code, body),
-            Self::matches(&self.config.access_expired, status, code, body),
-        )
+    /// The error a failed request rejects with.
+    fn error(&self, failure: &Failure) -> JsValue {
+        errors::failure(failure, self.refresh_cause.borrow().clone())
     }
 
     /// `refresh()`: joins the refresh in flight or starts one; resolves when it is done.
@@ -332,9 +322,7 @@ impl Client {
         loop {
             match mailbox.next().await {
                 Command::Deliver => return Ok(JsValue::UNDEFINED),
-                Command::Fail(failure) => {
-                    return Err(errors::failure(&failure, self.refresh_cause.borrow().clone()))
-                }
+                Command::Fail(failure) => return Err(self.error(&failure)),
                 Command::Dispose => return Err(errors::disposed()),
                 // A refresh waiter is never sent and has no signal.
                 Command::Send(_) | Command::Abort(_) => {}
@@ -357,65 +345,48 @@ impl Client {
             return failed(FailureKind::NoRefreshToken, None);
         };
         let timeout = self.config.timeout_ms;
-        match &self.config.refresher {
+        let endpoint = match &self.config.refresher {
             Refresher::Function(function) => {
-                match with_timeout(self.call_refresh_function(function, &tokens), timeout).await {
-                    Some(result) => result,
-                    None => failed(FailureKind::Timeout, None),
-                }
-            }
-            Refresher::Endpoint(endpoint) => {
-                let Some(refresh) = &tokens.refresh else {
-                    return failed(FailureKind::NoRefreshToken, None);
-                };
-                let plain = build_request(endpoint, self.config.base_url.as_deref(), &tokens, refresh);
-                let controller = web_sys::AbortController::new().ok();
-                let signal = controller.as_ref().map(web_sys::AbortController::signal);
-                let call = self.call_endpoint(&plain, signal.as_ref(), &tokens, &endpoint.response);
-                let result = with_timeout(call, timeout).await;
-                match result {
-                    Some(result) => result,
-                    None => {
-                        if let Some(controller) = controller {
-                            controller.abort();
-                        }
-                        failed(FailureKind::Timeout, None)
+                let outcome =
+                    JsFuture::from(refresh_call::call_function(function, &snapshot(&tokens).into(), timeout));
+                return match outcome.await {
+                    Ok(value) if value.is_null() || value.is_undefined() => {
+                        RefreshResult::Refused(SessionEnd {
+                            reason: EndReason::RefreshFunction,
+                            status: None,
+                            code: None,
+                        })
                     }
-                }
+                    Ok(value) => match token_input(&value)
+                        .and_then(|input| TokenSet::from_input(input, now(), tokens.refresh.clone()).ok())
+                    {
+                        Some(renewed) => RefreshResult::Renewed(renewed),
+                        None => failed(FailureKind::Malformed, None),
+                    },
+                    Err(error) => self.refresh_failed(error, FailureKind::Function),
+                };
             }
-        }
-    }
-
-    async fn call_endpoint(
-        &self,
-        plain: &PlainRequest,
-        signal: Option<&web_sys::AbortSignal>,
-        tokens: &TokenSet,
-        paths: &crate::core::options::ResponsePaths,
-    ) -> RefreshResult {
-        let failed = |kind, status| RefreshResult::Failed(RefreshFailure { kind, status });
-        let Ok(init) = refresh_init(plain, signal) else {
-            return failed(FailureKind::Network, None);
+            Refresher::Endpoint(endpoint) => endpoint,
         };
-        let sent = self.transport.fetch(&JsValue::from_str(&plain.url), &init);
-        let response = match sent {
-            Ok(promise) => JsFuture::from(promise).await.and_then(response::as_response),
+        let Some(refresh) = &tokens.refresh else {
+            return failed(FailureKind::NoRefreshToken, None);
+        };
+        let plain = build_request(endpoint, self.config.base_url.as_deref(), &tokens, refresh);
+        let call =
+            self.transport.function().map(|fetch| refresh_call::call_endpoint(&fetch, &plain, timeout));
+        let pair = match call {
+            Ok(promise) => JsFuture::from(promise).await,
             Err(error) => Err(error),
         };
-        let response = match response {
-            Ok(response) => response,
-            Err(error) => {
-                *self.refresh_cause.borrow_mut() = Some(error);
-                return failed(FailureKind::Network, None);
-            }
+        let pair = match pair {
+            Ok(pair) => pair,
+            Err(error) => return self.refresh_failed(error, FailureKind::Network),
         };
-        let Ok(inspected) = response::inspect(response, true).await else {
-            return failed(FailureKind::Network, None);
-        };
-        let (status, body) = (inspected.status, &inspected.body);
-        let code = self.code_of(body);
-        let session = Self::matches(&self.config.session_expired, status, code.as_ref(), body);
-        let oauth_error = js::get(body, "error").as_string();
+        let body = js::get(&pair, "1");
+        let status = js::get(&js::get(&pair, "0"), "status").as_f64().unwrap_or(0.0) as u16;
+        let code = response::code(&body, &self.config.code_field);
+        let session = self.matches(&self.config.session_expired, status, code.as_ref(), &body);
+        let oauth_error = js::get(&body, "error").as_string();
         match refresh_verdict(status, session, oauth_error.as_deref()) {
             RefreshVerdict::Refused => RefreshResult::Refused(SessionEnd {
                 reason: EndReason::RefreshRejected,
@@ -424,8 +395,8 @@ impl Client {
             }),
             RefreshVerdict::Failed => failed(FailureKind::Status, Some(status)),
             RefreshVerdict::Answered => {
-                let lookup = |path: &str| js::scalar(&js::get_path(body, path));
-                match read_answer(paths, lookup, now(), tokens) {
+                let lookup = |path: &str| js::scalar(&js::get_path(&body, path));
+                match read_answer(&endpoint.response, lookup, now(), &tokens) {
                     Ok(renewed) => RefreshResult::Renewed(renewed),
                     Err(_) => failed(FailureKind::Malformed, Some(status)),
                 }
@@ -433,32 +404,13 @@ impl Client {
         }
     }
 
-    async fn call_refresh_function(&self, function: &Function, tokens: &TokenSet) -> RefreshResult {
-        let failed = |kind| RefreshResult::Failed(RefreshFailure { kind, status: None });
-        let outcome = match function.call1(&JsValue::UNDEFINED, &snapshot(tokens)) {
-            Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
-            Err(error) => Err(error),
-        };
-        let value = match outcome {
-            Ok(value) => value,
-            Err(error) => {
-                *self.refresh_cause.borrow_mut() = Some(error);
-                return failed(FailureKind::Function);
-            }
-        };
-        if value.is_null() || value.is_undefined() {
-            return RefreshResult::Refused(SessionEnd {
-                reason: EndReason::RefreshFunction,
-                status: None,
-                code: None,
-            });
+    /// A refresh call or function that rejected: the deadline, or `kind` with the error as cause.
+    fn refresh_failed(&self, error: JsValue, kind: FailureKind) -> RefreshResult {
+        let kind = if refresh_call::timed_out(&error) { FailureKind::Timeout } else { kind };
+        if kind != FailureKind::Timeout {
+            *self.refresh_cause.borrow_mut() = Some(error);
         }
-        match token_input(&value)
-            .and_then(|input| TokenSet::from_input(input, now(), tokens.refresh.clone()).ok())
-        {
-            Some(renewed) => RefreshResult::Renewed(renewed),
-            None => failed(FailureKind::Malformed),
-        }
+        RefreshResult::Failed(RefreshFailure { kind, status: None })
     }
 
     /// `setTokens(t)`: validates and stores a new set.
@@ -524,24 +476,6 @@ impl Client {
             mailbox.post(Command::Dispose);
         }
     }
-}
-
-/// The `RequestInit` of the refresh call.
-fn refresh_init(plain: &PlainRequest, signal: Option<&web_sys::AbortSignal>) -> Result<JsValue, JsValue> {
-    let init = Object::new();
-    let headers = web_sys::Headers::new()?;
-    for (name, value) in &plain.headers {
-        headers.set(name, value)?;
-    }
-    js::set(&init, "method", plain.method.as_str());
-    js::set(&init, "headers", headers);
-    if let Some(body) = &plain.body {
-        js::set(&init, "body", body.as_str());
-    }
-    if let Some(signal) = signal {
-        js::set(&init, "signal", signal.clone());
-    }
-    Ok(init.into())
 }
 
 /// The `getTokens()` object, also what a custom refresh function receives.

@@ -8,8 +8,8 @@
 
 use crate::prelude::*;
 use core::fmt;
-use js_sys::Promise;
-use wasm_bindgen::JsValue;
+use js_sys::{Function, Promise};
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Why a storage operation failed. Never carries a stored value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +51,15 @@ pub trait KeyValueStore {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
 }
 
-/// Sends HTTP requests: `fetch(input, init)`, returning its promise.
+/// Sends HTTP requests: the `fetch` function to call.
 pub trait Transport {
-    /// Calls `fetch`. A synchronous throw is returned as `Err`.
-    fn fetch(&self, input: &JsValue, init: &JsValue) -> Result<Promise, JsValue>;
+    /// The `fetch` function; `Err` when there is none.
+    fn function(&self) -> Result<Function, JsValue>;
+
+    /// Calls `fetch(input, init)`. A synchronous throw is returned as `Err`; a result that is not
+    /// a promise is wrapped in one.
+    fn fetch(&self, input: &JsValue, init: &JsValue) -> Result<Promise, JsValue> {
+        let result = self.function()?.call2(&JsValue::UNDEFINED, input, init)?;
+        Ok(result.dyn_into::<Promise>().unwrap_or_else(|value| Promise::resolve(&value)))
+    }
 }

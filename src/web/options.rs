@@ -55,7 +55,7 @@ pub struct Config {
     /// `baseURL`.
     pub base_url: Option<String>,
     /// Origins that receive the token.
-    pub allowed_origins: Vec<String>,
+    pub allowed_origins: Array,
     /// Where the token goes.
     pub attach: Attach,
     /// How to refresh.
@@ -205,8 +205,11 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
     let refresh = js::get(&o, "refresh");
     let base_url = text(&o, "baseURL");
     let allowed = js::get(&o, "allowedOrigins");
-    let allowed_origins =
-        allowed_origins((!allowed.is_null()).then(|| texts(&allowed)).as_deref(), base_url.as_deref())?;
+    let allowed_origins: Array =
+        allowed_origins((!allowed.is_null()).then(|| texts(&allowed)).as_deref(), base_url.as_deref())?
+            .iter()
+            .map(|origin| JsValue::from_str(origin))
+            .collect();
     let config = Config {
         refresher: refresher(&refresh),
         timeout_ms: js::get(&refresh, "timeout").as_f64().unwrap_or(DEFAULT_REFRESH_TIMEOUT_MS),
