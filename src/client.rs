@@ -455,8 +455,13 @@ impl Client {
     /// `on(type, listener)`: returns the unsubscribe function.
     pub fn on(self: &Rc<Self>, kind: &str, listener: Function) -> Result<Function, JsValue> {
         let id = self.listeners.add(kind, listener).ok_or_else(|| {
-            let expected = ["one of: ", &events::EVENT_TYPES.join(", ")].concat();
-            errors::type_error(&["on: unknown event type `", kind, "` (", &expected, ")"].concat())
+            errors::type_error(&cat(&[
+                "on: unknown event type `",
+                kind,
+                "` (expected one of: ",
+                events::EVENT_LIST,
+                ")",
+            ]))
         })?;
         let client = Rc::downgrade(self);
         let unsubscribe = Closure::<dyn Fn()>::new(move || {

@@ -30,4 +30,13 @@ mod prelude {
     pub use alloc::string::String;
     pub use alloc::vec;
     pub use alloc::vec::Vec;
+
+    /// Concatenates `parts` (what `[..].concat()` does, without the generic join code).
+    pub fn cat(parts: &[&str]) -> String {
+        let mut out = String::new();
+        for part in parts {
+            out.push_str(part);
+        }
+        out
+    }
 }

@@ -32,8 +32,8 @@ impl StoreError {
     /// A message for the `storage-fallback` event.
     pub fn message(&self) -> String {
         match self {
-            StoreError::Unavailable(why) => ["storage unavailable: ", why].concat(),
-            StoreError::Failed(why) => ["storage failed: ", why].concat(),
+            StoreError::Unavailable(why) => cat(&["storage unavailable: ", why]),
+            StoreError::Failed(why) => cat(&["storage failed: ", why]),
             StoreError::NotStored => "the value was not stored (too large for a cookie?)".to_owned(),
         }
     }

@@ -70,12 +70,6 @@ pub fn classify(session_expired: bool, access_expired: bool) -> Class {
     }
 }
 
-/// Whether a `Content-Type` value announces JSON (`application/json`, `text/json`, `*/*+json`).
-pub fn is_json_content_type(value: &str) -> bool {
-    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
-}
-
 /// The verdict on the refresh endpoint's answer, before its tokens are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefreshVerdict {
@@ -152,24 +146,6 @@ mod tests {
         ];
         for (session, access, expected) in cases {
             assert_eq!(classify(session, access), expected);
-        }
-    }
-
-    #[test]
-    fn json_content_types() {
-        let cases = [
-            ("application/json", true),
-            ("application/json; charset=utf-8", true),
-            ("Application/JSON", true),
-            ("application/problem+json", true),
-            ("text/json", true),
-            ("text/plain", false),
-            ("text/html; charset=utf-8", false),
-            ("application/jsonl", false),
-            ("", false),
-        ];
-        for (value, expected) in cases {
-            assert_eq!(is_json_content_type(value), expected, "{value}");
         }
     }
 

@@ -78,7 +78,7 @@ impl Default for Attach {
 /// A header value carrying `token`, with `scheme` in front when there is one.
 pub fn credential(scheme: Option<&str>, token: &Secret) -> String {
     match scheme {
-        Some(scheme) => [scheme, " ", token.expose()].concat(),
+        Some(scheme) => cat(&[scheme, " ", token.expose()]),
         None => token.expose().to_owned(),
     }
 }
@@ -117,7 +117,7 @@ impl Default for ResponsePaths {
     fn default() -> Self {
         let paths = |names: &[&str]| -> Vec<String> {
             let top = names.iter().map(|n| (*n).to_owned());
-            let nested = names.iter().map(|n| ["data.", n].concat());
+            let nested = names.iter().map(|n| cat(&["data.", n]));
             top.chain(nested).collect()
         };
         ResponsePaths {

@@ -46,8 +46,7 @@ pub fn build_request(
     refresh: &Secret,
 ) -> PlainRequest {
     let send = &endpoint.send;
-    let placeholder = ["{", REFRESH_TOKEN_PLACEHOLDER, "}"].concat();
-    let in_template = endpoint.url.contains(&placeholder);
+    let in_template = url::has_placeholder(&endpoint.url, REFRESH_TOKEN_PLACEHOLDER);
     let mut url = url::fill(&endpoint.url, REFRESH_TOKEN_PLACEHOLDER, refresh.expose());
     url = url::fill(&url, ACCESS_TOKEN_PLACEHOLDER, tokens.access.expose());
     url = url::join(base_url, &url);
@@ -104,7 +103,7 @@ impl Scalar {
     fn into_number(self) -> Option<f64> {
         match self {
             Scalar::Number(n) => Some(n),
-            Scalar::Text(text) => json::parse_number(text.trim()),
+            Scalar::Text(text) => json::parse_number(text.trim().as_bytes()),
         }
     }
 }

@@ -114,7 +114,7 @@ impl TokenSet {
     ) -> Option<TokenSet> {
         let access = Secret::new(access?)?;
         let expires_at = expires_at
-            .and_then(|text| json::parse_number(text.trim()))
+            .and_then(|text| json::parse_number(text.trim().as_bytes()))
             .filter(|t| *t > 0.0)
             .or_else(|| jwt_expiry_ms(access.expose()));
         Some(TokenSet { access, refresh: refresh.and_then(Secret::new), expires_at })
@@ -130,8 +130,7 @@ pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
         return None;
     }
     let bytes = base64url_decode(payload)?;
-    let text = core::str::from_utf8(&bytes).ok()?;
-    json::top_level_number(text, "exp").filter(|exp| *exp > 0.0).map(|exp| exp * 1000.0)
+    json::top_level_number(&bytes, b"exp").filter(|exp| *exp > 0.0).map(|exp| exp * 1000.0)
 }
 
 /// Decodes unpadded or padded base64url (RFC 4648 §5). Standard-alphabet `+`/`/` are accepted too,

@@ -50,18 +50,40 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
+/// The text after a `{name}` placeholder that starts `text` (which follows a `{`).
+fn after_placeholder<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    text.strip_prefix(name)?.strip_prefix('}')
+}
+
+/// Whether `template` contains the placeholder `{name}`.
+pub fn has_placeholder(template: &str, name: &str) -> bool {
+    template.split('{').skip(1).any(|part| after_placeholder(part, name).is_some())
+}
+
 /// Replaces every `{name}` in `template` with the percent-encoded `value`.
 pub fn fill(template: &str, name: &str, value: &str) -> String {
-    let placeholder = ["{", name, "}"].concat();
-    template.replace(&placeholder, &encode_component(value))
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after_placeholder(after, name) {
+            Some(tail) => {
+                out.push_str(&encode_component(value));
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Adds `name=value` (both percent-encoded) to the query of `url`, before any `#fragment`.
 pub fn with_query(url: &str, name: &str, value: &str) -> String {
-    let (head, fragment) = match url.find('#') {
-        Some(i) => url.split_at(i),
-        None => (url, ""),
-    };
+    let (head, fragment) = url.split_once('#').unwrap_or((url, ""));
     let mut out = String::with_capacity(url.len() + name.len() + value.len() + 2);
     out.push_str(head);
     match head.find('?') {
@@ -72,7 +94,10 @@ pub fn with_query(url: &str, name: &str, value: &str) -> String {
     out.push_str(&encode_component(name));
     out.push('=');
     out.push_str(&encode_component(value));
-    out.push_str(fragment);
+    if !fragment.is_empty() || url.ends_with('#') {
+        out.push('#');
+        out.push_str(fragment);
+    }
     out
 }
 
@@ -138,6 +163,10 @@ mod tests {
         assert_eq!(fill("/refreshJwt/{refreshToken}", "refreshToken", "a.b/c"), "/refreshJwt/a.b%2Fc");
         assert_eq!(fill("/r/{refreshToken}?again={refreshToken}", "refreshToken", "x"), "/r/x?again=x");
         assert_eq!(fill("/refresh", "refreshToken", "x"), "/refresh");
+        assert_eq!(fill("/{a}/{refreshToken", "refreshToken", "x"), "/{a}/{refreshToken");
+        assert!(has_placeholder("/r/{refreshToken}", "refreshToken"));
+        assert!(!has_placeholder("/r/{refreshToken", "refreshToken"));
+        assert!(!has_placeholder("/r/{accessToken}", "refreshToken"));
     }
 
     #[test]

@@ -51,8 +51,7 @@ impl CookieJar {
     }
 
     fn write(&self, name: &str, value: &str, extra: &str) -> Result<(), StoreError> {
-        let cookie =
-            [&encode_component(name), "=", &encode_component(value), &self.attributes, extra].concat();
+        let cookie = cat(&[&encode_component(name), "=", &encode_component(value), &self.attributes, extra]);
         Self::document()?.set_cookie(&cookie).map_err(|e| StoreError::Failed(js::message_of(&e)))
     }
 }

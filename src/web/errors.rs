@@ -76,11 +76,11 @@ pub fn disposed() -> JsValue {
 
 /// A `TypeError` for bad options or arguments; `message` names the option and what was expected.
 pub fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(&["fetch-with-refresh: ", message].concat()).into()
+    js_sys::TypeError::new(&cat(&["fetch-with-refresh: ", message])).into()
 }
 
 /// A `TypeError` saying that `option` must be `expected` and what it got instead.
 pub fn bad_option(option: &str, expected: &str, got: &JsValue) -> JsValue {
     let got = if got.is_null() { "null".to_owned() } else { got.js_typeof().as_string().unwrap_or_default() };
-    type_error(&["option `", option, "` must be ", expected, " (got ", &got, ")"].concat())
+    type_error(&cat(&["option `", option, "` must be ", expected, " (got ", &got, ")"]))
 }

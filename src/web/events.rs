@@ -11,6 +11,11 @@ use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object};
 use wasm_bindgen::JsValue;
 
+/// The event types, for the error of `on` with an unknown one.
+pub const EVENT_LIST: &str =
+    "refresh-start, refresh-success, refresh-failure, session-expired, tokens-changed, \
+request-queued, request-replayed, storage-fallback";
+
 /// Every event type, as `on` accepts it.
 pub const EVENT_TYPES: [&str; 8] = [
     "refresh-start",
@@ -92,7 +97,7 @@ fn trigger_name(trigger: Trigger) -> &'static str {
 
 /// A code as JS: a number when it is one, the text otherwise.
 pub fn code_value(code: &Code) -> JsValue {
-    match json::parse_number(code.as_str()) {
+    match json::parse_number(code.as_str().as_bytes()) {
         Some(number) => number.into(),
         None => code.as_str().into(),
     }

@@ -241,14 +241,11 @@ fn allowed_origins(given: Option<&[String]>, base_url: Option<&str>) -> Result<V
             .iter()
             .map(|text| {
                 origin_of(text).ok_or_else(|| {
-                    type_error(
-                        &[
-                            "option `allowedOrigins` has `",
-                            text,
-                            "`, which is not an origin such as 'https://api.example.com'",
-                        ]
-                        .concat(),
-                    )
+                    type_error(&cat(&[
+                        "option `allowedOrigins` has `",
+                        text,
+                        "`, which is not an origin such as 'https://api.example.com'",
+                    ]))
                 })
             })
             .collect();

@@ -28,7 +28,7 @@ impl WebStorage {
             .map_err(|e| StoreError::Unavailable(js::message_of(&e)))?;
         value
             .dyn_into::<web_sys::Storage>()
-            .map_err(|_| StoreError::Unavailable([name, " is not available here"].concat()))
+            .map_err(|_| StoreError::Unavailable(cat(&[name, " is not available here"])))
     }
 }
 
