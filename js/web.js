@@ -119,3 +119,43 @@ export function refreshCall(fetch, url, method, headers, body) {
 export function refreshFunction(refresh, tokens) {
   return () => refresh(tokens);
 }
+
+const EVENTS = ['refresh-start', 'refresh-success', 'refresh-failure', 'session-expired', 'tokens-changed',
+  'request-queued', 'request-replayed', 'storage-fallback'];
+
+/**
+ * The listeners of `client.on(type, listener)`. A listener that throws does not stop the others,
+ * and a listener may add or remove listeners while it runs.
+ */
+export class Emitter {
+  constructor() {
+    this.listeners = new Map(EVENTS.map((type) => [type, new Set()]));
+  }
+
+  on(type, listener) {
+    const set = this.listeners.get(type);
+    if (!set) throw new TypeError(`fetch-with-refresh: on: unknown event type \`${type}\` (expected one of: ${EVENTS.join(', ')})`);
+    if (typeof listener !== 'function') throw new TypeError('fetch-with-refresh: on(type, listener): listener must be a function');
+    const entry = (event) => listener(event);
+    set.add(entry);
+    return () => set.delete(entry);
+  }
+
+  wants(type) {
+    return this.listeners.get(type).size > 0;
+  }
+
+  emit(type, event) {
+    for (const listener of [...this.listeners.get(type)]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's error is the listener's: the others still run.
+      }
+    }
+  }
+
+  clear() {
+    for (const set of this.listeners.values()) set.clear();
+  }
+}

@@ -5,7 +5,7 @@
 
 use crate::client::Client;
 use crate::prelude::*;
-use crate::web::{errors, options};
+use crate::web::options;
 use alloc::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -58,10 +58,7 @@ impl AuthClient {
 
     /// Listens to an event; returns the function that stops listening.
     pub fn on(&self, kind: String, listener: JsValue) -> Result<Function, JsValue> {
-        let listener = listener
-            .dyn_into::<Function>()
-            .map_err(|v| errors::bad_option("on(type, listener): listener", "a function", &v))?;
-        self.inner.on(&kind, listener)
+        self.inner.on(&kind, &listener)
     }
 
     /// Rejects every pending call with `DisposedError` and removes the listeners.

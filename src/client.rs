@@ -15,7 +15,7 @@ use crate::core::tokens::{Secret, TokenInput, TokenSet};
 use crate::ports::Transport;
 use crate::prelude::*;
 use crate::vault::{Fallback, TokenVault};
-use crate::web::events::{self, Listeners, RequestInfo};
+use crate::web::events::{self, Emitter, RequestInfo};
 use crate::web::options::{Config, Matcher, Parsed, Refresher};
 use crate::web::request::{self, Outgoing};
 use crate::web::{errors, js, refresh_call, response};
@@ -73,7 +73,7 @@ pub struct Client {
     machine: RefCell<Machine>,
     vault: TokenVault,
     transport: Box<dyn Transport>,
-    listeners: Listeners,
+    listeners: Emitter,
     mailboxes: RefCell<Vec<(RequestId, Rc<Mailbox>)>>,
     next_id: Cell<RequestId>,
     refresh_started: Cell<f64>,
@@ -141,7 +141,7 @@ impl Client {
             vault: TokenVault::new(config.storage_keys.clone(), store),
             config,
             transport,
-            listeners: Listeners::default(),
+            listeners: Emitter::new(),
             mailboxes: RefCell::new(Vec::new()),
             next_id: Cell::new(1),
             refresh_started: Cell::new(0.0),
@@ -453,23 +453,8 @@ impl Client {
     }
 
     /// `on(type, listener)`: returns the unsubscribe function.
-    pub fn on(self: &Rc<Self>, kind: &str, listener: Function) -> Result<Function, JsValue> {
-        let id = self.listeners.add(kind, listener).ok_or_else(|| {
-            errors::type_error(&cat(&[
-                "on: unknown event type `",
-                kind,
-                "` (expected one of: ",
-                events::EVENT_LIST,
-                ")",
-            ]))
-        })?;
-        let client = Rc::downgrade(self);
-        let unsubscribe = Closure::<dyn Fn()>::new(move || {
-            if let Some(client) = client.upgrade() {
-                client.listeners.remove(id);
-            }
-        });
-        Ok(unsubscribe.into_js_value().unchecked_into())
+    pub fn on(&self, kind: &str, listener: &JsValue) -> Result<Function, JsValue> {
+        self.listeners.on(kind, listener)
     }
 
     /// `dispose()`: rejects every pending call with `DisposedError` and drops the listeners.

@@ -1,74 +1,38 @@
-//! The `on(type, listener)` events: the core's [`Notice`]s as plain JS objects, and the listeners.
+//! The `on(type, listener)` events: the core's [`Notice`]s as plain JS objects, handed to the
+//! listeners kept by `Emitter` in `js/web.js`.
 //! An event never carries a token.
 
 use crate::core::classify::Code;
 use crate::core::json;
 use crate::core::machine::{EndReason, Notice, ReplayReason, SessionEnd, TokenSource, Trigger};
-use crate::prelude::*;
 use crate::vault::{Fallback, Operation};
 use crate::web::{errors, js};
-use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-/// The event types, for the error of `on` with an unknown one.
-pub const EVENT_LIST: &str =
-    "refresh-start, refresh-success, refresh-failure, session-expired, tokens-changed, \
-request-queued, request-replayed, storage-fallback";
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    /// The listeners (see `js/web.js`).
+    #[derive(Debug)]
+    pub type Emitter;
 
-/// Every event type, as `on` accepts it.
-pub const EVENT_TYPES: [&str; 8] = [
-    "refresh-start",
-    "refresh-success",
-    "refresh-failure",
-    "session-expired",
-    "tokens-changed",
-    "request-queued",
-    "request-replayed",
-    "storage-fallback",
-];
-
-/// The registered listeners.
-#[derive(Debug, Default)]
-pub struct Listeners {
-    entries: RefCell<Vec<(u32, &'static str, Function)>>,
-    next_id: Cell<u32>,
-}
-
-impl Listeners {
-    /// Adds `listener` for `kind`; returns its id, or `None` for an unknown event type.
-    pub fn add(&self, kind: &str, listener: Function) -> Option<u32> {
-        let kind = EVENT_TYPES.iter().find(|t| **t == kind)?;
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.entries.borrow_mut().push((id, kind, listener));
-        Some(id)
-    }
-
-    /// Removes a listener by id (a second call does nothing).
-    pub fn remove(&self, id: u32) {
-        self.entries.borrow_mut().retain(|(i, _, _)| *i != id);
-    }
-
-    /// Removes every listener.
-    pub fn clear(&self) {
-        self.entries.borrow_mut().clear();
-    }
-
-    /// Calls the listeners of `event.type`. A listener that throws does not stop the others, and
-    /// a listener may add or remove listeners while it runs.
-    pub fn emit(&self, kind: &'static str, event: &Object) {
-        let targets: Vec<Function> =
-            self.entries.borrow().iter().filter(|(_, k, _)| *k == kind).map(|(_, _, f)| f.clone()).collect();
-        for listener in targets {
-            let _ = listener.call1(&JsValue::UNDEFINED, event);
-        }
-    }
-
+    /// An emitter with no listeners.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Emitter;
+    /// Adds a listener; returns the unsubscribe function. Throws a `TypeError` for an unknown
+    /// event type or a listener that is not a function.
+    #[wasm_bindgen(method, catch)]
+    pub fn on(this: &Emitter, kind: &str, listener: &JsValue) -> Result<Function, JsValue>;
     /// Whether anyone listens to `kind` (to skip building events nobody reads).
-    pub fn wants(&self, kind: &str) -> bool {
-        self.entries.borrow().iter().any(|(_, k, _)| *k == kind)
-    }
+    #[wasm_bindgen(method)]
+    pub fn wants(this: &Emitter, kind: &str) -> bool;
+    /// Calls the listeners of `kind` with `event`.
+    #[wasm_bindgen(method)]
+    pub fn emit(this: &Emitter, kind: &str, event: &Object);
+    /// Removes every listener.
+    #[wasm_bindgen(method)]
+    pub fn clear(this: &Emitter);
 }
 
 /// The request a notice is about, for `request-queued` and `request-replayed`.
