@@ -117,6 +117,38 @@ function refresh(value, timeout) {
   };
 }
 
+/** The cookie attributes: `Path=/`, `SameSite=Lax` and, on https pages, `Secure` by default. */
+function cookieAttributes(cookie) {
+  const path = text(cookie, 'path', 'cookie.', ['a path starting with \'/\'', (p) => p.startsWith('/') && !p.includes(';')]);
+  const domain = text(cookie, 'domain', 'cookie.', ['a domain name', (d) => d !== '' && !/[; ]/.test(d)]);
+  const sameSite = text(cookie, 'sameSite', 'cookie.', ['\'Strict\', \'Lax\' or \'None\'', (s) => ['Strict', 'Lax', 'None'].includes(s)]);
+  const maxAge = number(cookie, 'maxAge', 'cookie.', 0, SECONDS);
+  if (cookie.secure !== undefined && typeof cookie.secure !== 'boolean') fail('cookie.secure', 'true or false', cookie.secure);
+  const secure = cookie.secure || sameSite === 'None' || globalThis.location?.protocol === 'https:';
+  return `; Path=${path ?? '/'}${domain ? `; Domain=${domain}` : ''}; SameSite=${sameSite ?? 'Lax'}${secure ? '; Secure' : ''}${maxAge === null ? '' : `; Max-Age=${Math.floor(maxAge)}`}`;
+}
+
+/** The origin of `url` resolved against the page, or null when it has none. */
+function originOf(url) {
+  try {
+    const { origin } = new URL(url, globalThis.location?.href);
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/** `allowedOrigins` normalised; by default the page's origin and `baseURL`'s. */
+function allowedOrigins(origins, baseURL) {
+  const expected = 'an array of origins such as [\'https://api.example.com\']';
+  if (origins === undefined) {
+    const defaults = [globalThis.location?.href, baseURL].map((url) => url && originOf(url)).filter(Boolean);
+    return [...new Set(defaults)];
+  }
+  if (!Array.isArray(origins)) fail('allowedOrigins', expected, origins);
+  return origins.map((origin) => (typeof origin === 'string' && originOf(origin)) || fail('allowedOrigins', expected, origin));
+}
+
 /** Validates `options`; returns the flat settings read by src/web/options.rs. */
 export function normalize(options) {
   section(options, '', TOP);
@@ -127,22 +159,14 @@ export function normalize(options) {
   if (query !== null && (attach.header !== undefined || attach.scheme !== undefined)) {
     throw new TypeError('fetch-with-refresh: options `attach.query` and `attach.header`/`attach.scheme` exclude each other');
   }
-  if (cookie.secure !== undefined && typeof cookie.secure !== 'boolean') fail('cookie.secure', 'true or false', cookie.secure);
-  const origins = options.allowedOrigins;
-  if (origins !== undefined && !(Array.isArray(origins) && origins.every((o) => typeof o === 'string'))) {
-    fail('allowedOrigins', 'an array of origins such as [\'https://api.example.com\']', origins);
-  }
+  const baseURL = text(options, 'baseURL', '', EXPECT.url);
   return {
-    baseURL: text(options, 'baseURL', '', EXPECT.url),
+    baseURL,
     storage: storage(options.storage),
     accessTokenKey: text(keys, 'accessToken', 'storageKeys.', EXPECT.name),
     refreshTokenKey: text(keys, 'refreshToken', 'storageKeys.', EXPECT.name),
     expiresAtKey: text(keys, 'expiresAt', 'storageKeys.', EXPECT.name),
-    cookiePath: text(cookie, 'path', 'cookie.', ['a path starting with \'/\'', (p) => p.startsWith('/') && !p.includes(';')]),
-    cookieDomain: text(cookie, 'domain', 'cookie.', ['a domain name', (d) => d !== '' && !/[; ]/.test(d)]),
-    cookieSameSite: text(cookie, 'sameSite', 'cookie.', ['\'Strict\', \'Lax\' or \'None\'', (s) => ['Strict', 'Lax', 'None'].includes(s)]),
-    cookieSecure: cookie.secure ?? false,
-    cookieMaxAge: number(cookie, 'maxAge', 'cookie.', 0, SECONDS),
+    cookieAttributes: cookieAttributes(cookie),
     attachHeader: text(attach, 'header', 'attach.', EXPECT.header),
     // undefined: the default scheme; null: the raw token.
     attachScheme: scheme(attach, 'scheme', 'attach.'),
@@ -153,7 +177,7 @@ export function normalize(options) {
     sessionExpired: matcher(options.sessionExpired, 'sessionExpired'),
     codeField: text(options, 'codeField', '', EXPECT.path),
     onSessionExpired: fn(options, 'onSessionExpired', ''),
-    allowedOrigins: origins ?? null,
+    allowedOrigins: allowedOrigins(options.allowedOrigins, baseURL),
     fetch: fn(options, 'fetch', ''),
   };
 }

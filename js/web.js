@@ -159,3 +159,22 @@ export class Emitter {
     for (const set of this.listeners.values()) set.clear();
   }
 }
+
+/**
+ * An error for the caller: a `TypeError` when `name` is 'TypeError', otherwise an `Error` whose
+ * `name` tells it apart (`RefreshError`, `SessionExpiredError`, `DisposedError`). `reason`,
+ * `status` and `cause` are set when given.
+ */
+export function makeError(name, message, reason, status, cause) {
+  const error = name === 'TypeError' ? new TypeError(`fetch-with-refresh: ${message}`) : new Error(message);
+  if (name !== 'TypeError') error.name = name;
+  if (reason !== undefined) error.reason = reason;
+  if (status !== undefined) error.status = status;
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}
+
+/** The message of a thrown value (runtime or app errors: never a stored value). */
+export function messageOf(error) {
+  return String(error?.message ?? error);
+}

@@ -19,8 +19,10 @@ node_modules/.bin/wasm-opt -Oz \
   --strip-debug --strip-producers --minify-imports-and-exports-and-modules \
   "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
 node scripts/rename-glue.mjs "$out/names.json" "pkg/${name}_bg.wasm" "$out/$name.js"
-node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning "$out/$name.js" --outfile="pkg/$name.js"
-cp js/index.js js/index.d.ts README.md LICENSE pkg/
+# One minified ES module: the entry, the glue and the JS snippets it imports.
+cp js/index.js "$out/index.js"
+node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning "$out/index.js" --outfile=pkg/index.js
+cp js/index.d.ts README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 sed "s/\"0.0.0-template\"/\"$version\"/" pkg-template/package.json > pkg/package.json
 echo "pkg/: fetch-with-refresh $version"

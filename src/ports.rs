@@ -7,35 +7,22 @@
 //! inside a Web Lock), and the driver already reads tokens only at the points where it could await.
 
 use crate::prelude::*;
-use core::fmt;
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Why a storage operation failed. Never carries a stored value.
+/// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie
+/// that did not stick…). Never carries a stored value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
-    /// The storage cannot be reached (disabled, blocked by privacy settings, not in this runtime).
-    Unavailable(String),
-    /// The storage threw (quota exceeded, the app's `setItem` failed…).
+    /// The storage threw or refused the write.
     Failed(String),
-    /// A write did not stick (a cookie over the browser's size limit is silently dropped).
-    NotStored,
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
-    }
 }
 
 impl StoreError {
     /// A message for the `storage-fallback` event.
     pub fn message(&self) -> String {
-        match self {
-            StoreError::Unavailable(why) => cat(&["storage unavailable: ", why]),
-            StoreError::Failed(why) => cat(&["storage failed: ", why]),
-            StoreError::NotStored => "the value was not stored (too large for a cookie?)".to_owned(),
-        }
+        let StoreError::Failed(why) = self;
+        cat(&["storage failed: ", why])
     }
 }
 

@@ -178,7 +178,7 @@ mod tests {
         }
         fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
             if self.fail_reads {
-                return Err(StoreError::Unavailable("blocked".into()));
+                return Err(StoreError::Failed("blocked".into()));
             }
             self.inner.get(key)
         }
@@ -187,7 +187,7 @@ mod tests {
                 return Err(StoreError::Failed("QuotaExceededError".into()));
             }
             if self.drop_writes {
-                return Err(StoreError::NotStored);
+                return Err(StoreError::Failed("the value was not stored".into()));
             }
             self.inner.set(key, value)
         }

@@ -98,36 +98,33 @@ pub struct SendPlacement {
     pub access_token_field: Option<String>,
 }
 
-/// Dotted paths tried, in order, to read the refresh answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the refresh answer's values are: a configured dotted path each, or (`None`) the common
+/// shapes of [`DEFAULT_ACCESS_PATHS`] and its siblings, tried in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponsePaths {
-    /// Paths of the new access token.
-    pub access: Vec<String>,
-    /// Paths of the new refresh token.
-    pub refresh: Vec<String>,
-    /// Paths of the lifetime in seconds.
-    pub expires_in: Vec<String>,
-    /// Paths of the expiry in epoch milliseconds.
-    pub expires_at: Vec<String>,
+    /// Path of the new access token.
+    pub access: Option<String>,
+    /// Path of the new refresh token.
+    pub refresh: Option<String>,
+    /// Path of the lifetime in seconds.
+    pub expires_in: Option<String>,
+    /// Path of the expiry in epoch milliseconds.
+    pub expires_at: Option<String>,
 }
 
-impl Default for ResponsePaths {
-    /// The common shapes: `{access_token, refresh_token, expires_in}` (OAuth 2),
-    /// `{accessToken, refreshToken, expiresIn}`, `{token, refreshToken}`, each possibly under `data`.
-    fn default() -> Self {
-        let paths = |names: &[&str]| -> Vec<String> {
-            let top = names.iter().map(|n| (*n).to_owned());
-            let nested = names.iter().map(|n| cat(&["data.", n]));
-            top.chain(nested).collect()
-        };
-        ResponsePaths {
-            access: paths(&["access_token", "accessToken", "token"]),
-            refresh: paths(&["refresh_token", "refreshToken"]),
-            expires_in: paths(&["expires_in", "expiresIn"]),
-            expires_at: paths(&["expires_at", "expiresAt"]),
-        }
-    }
-}
+/// Where an answer usually has its access token: `{access_token}` (OAuth 2), `{accessToken}`,
+/// `{token}`, each possibly under `data` (`{code, data: {token, refreshToken}}`).
+pub const DEFAULT_ACCESS_PATHS: &[&str] =
+    &["access_token", "accessToken", "token", "data.access_token", "data.accessToken", "data.token"];
+/// Where an answer usually has its refresh token.
+pub const DEFAULT_REFRESH_PATHS: &[&str] =
+    &["refresh_token", "refreshToken", "data.refresh_token", "data.refreshToken"];
+/// Where an answer usually has the lifetime in seconds.
+pub const DEFAULT_EXPIRES_IN_PATHS: &[&str] =
+    &["expires_in", "expiresIn", "data.expires_in", "data.expiresIn"];
+/// Where an answer usually has the expiry in epoch milliseconds.
+pub const DEFAULT_EXPIRES_AT_PATHS: &[&str] =
+    &["expires_at", "expiresAt", "data.expires_at", "data.expiresAt"];
 
 /// The refresh endpoint, when refresh is configured as options rather than a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,75 +139,14 @@ pub struct RefreshEndpoint {
     pub response: ResponsePaths,
 }
 
-/// Cookie attributes for the `cookie` storage.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CookieOptions {
-    /// `Path` attribute (default `/`).
-    pub path: Option<String>,
-    /// `Domain` attribute.
-    pub domain: Option<String>,
-    /// `SameSite` attribute: `Strict`, `Lax` or `None`.
-    pub same_site: Option<String>,
-    /// `Secure` attribute.
-    pub secure: bool,
-    /// `Max-Age` in seconds; without it the cookies last for the browser session.
-    pub max_age: Option<u32>,
-}
-
-/// Whether `name` is a valid HTTP header name (an RFC 9110 token).
-pub fn is_header_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// Whether `path` is a usable dotted path (`code`, `data.token`): non-empty segments.
-pub fn is_dotted_path(path: &str) -> bool {
-    path.split('.').all(|segment| !segment.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_names_are_tokens() {
-        let cases = [
-            ("Authorization", true),
-            ("X-Token", true),
-            ("x_custom.1", true),
-            ("", false),
-            ("Bad Header", false),
-            ("Bad:Header", false),
-            ("Naïve", false),
-        ];
-        for (name, expected) in cases {
-            assert_eq!(is_header_name(name), expected, "{name}");
-        }
-    }
-
-    #[test]
-    fn dotted_paths() {
-        let cases = [("code", true), ("data.token", true), ("", false), ("data.", false), (".x", false)];
-        for (path, expected) in cases {
-            assert_eq!(is_dotted_path(path), expected, "{path}");
-        }
-    }
 
     #[test]
     fn credentials_put_the_scheme_first() {
         let token = Secret::new("abc").expect("usable");
         assert_eq!(credential(Some("Bearer"), &token), "Bearer abc");
         assert_eq!(credential(None, &token), "abc");
-    }
-
-    #[test]
-    fn default_answer_paths_cover_the_seed_shapes() {
-        let paths = ResponsePaths::default();
-        for expected in ["access_token", "token", "data.token", "data.accessToken"] {
-            assert!(paths.access.iter().any(|p| p == expected), "{expected}");
-        }
-        for expected in ["refresh_token", "data.refreshToken"] {
-            assert!(paths.refresh.iter().any(|p| p == expected), "{expected}");
-        }
-        assert_eq!(paths.expires_in[0], "expires_in");
     }
 }

@@ -2,7 +2,8 @@
 
 use super::json;
 use super::options::{
-    credential, RefreshEndpoint, ResponsePaths, ACCESS_TOKEN_PLACEHOLDER, DEFAULT_REFRESH_BODY_FIELD,
+    credential, RefreshEndpoint, ResponsePaths, ACCESS_TOKEN_PLACEHOLDER, DEFAULT_ACCESS_PATHS,
+    DEFAULT_EXPIRES_AT_PATHS, DEFAULT_EXPIRES_IN_PATHS, DEFAULT_REFRESH_BODY_FIELD, DEFAULT_REFRESH_PATHS,
     REFRESH_TOKEN_PLACEHOLDER,
 };
 use super::tokens::{Secret, TokenError, TokenInput, TokenSet};
@@ -109,20 +110,23 @@ impl Scalar {
 }
 
 /// Reads the new tokens from a refresh answer. `lookup` reads a dotted path of the parsed JSON;
-/// the first path that gives a value of the right kind wins. A missing refresh token keeps the
-/// current one. Fails when the answer has no usable access token.
+/// a configured path is read alone, otherwise the first default path that gives a value wins. A
+/// missing refresh token keeps the current one. Fails when the answer has no usable access token.
 pub fn read_answer(
     paths: &ResponsePaths,
     lookup: impl Fn(&str) -> Option<Scalar>,
     now: f64,
     current: &TokenSet,
 ) -> Result<TokenSet, TokenError> {
-    let first = |candidates: &[String]| candidates.iter().find_map(|path| lookup(path));
+    let first = |configured: &Option<String>, defaults: &[&str]| match configured {
+        Some(path) => lookup(path),
+        None => defaults.iter().find_map(|path| lookup(path)),
+    };
     let input = TokenInput {
-        access: first(&paths.access).and_then(Scalar::into_text),
-        refresh: first(&paths.refresh).and_then(Scalar::into_text),
-        expires_in: first(&paths.expires_in).and_then(Scalar::into_number),
-        expires_at: first(&paths.expires_at).and_then(Scalar::into_number),
+        access: first(&paths.access, DEFAULT_ACCESS_PATHS).and_then(Scalar::into_text),
+        refresh: first(&paths.refresh, DEFAULT_REFRESH_PATHS).and_then(Scalar::into_text),
+        expires_in: first(&paths.expires_in, DEFAULT_EXPIRES_IN_PATHS).and_then(Scalar::into_number),
+        expires_at: first(&paths.expires_at, DEFAULT_EXPIRES_AT_PATHS).and_then(Scalar::into_number),
     };
     TokenSet::from_input(input, now, current.refresh.clone())
 }
@@ -313,12 +317,7 @@ mod tests {
 
     #[test]
     fn configured_paths_replace_the_defaults() {
-        let paths = ResponsePaths {
-            access: vec!["result.jwt".to_owned()],
-            refresh: vec![],
-            expires_in: vec![],
-            expires_at: vec![],
-        };
+        let paths = ResponsePaths { access: Some("result.jwt".to_owned()), ..ResponsePaths::default() };
         let map = HashMap::from([
             ("result.jwt", Scalar::Text("J".to_owned())),
             ("token", Scalar::Text("wrong".to_owned())),

@@ -3,9 +3,20 @@
 
 use crate::core::machine::{Failure, FailureKind, RefreshFailure};
 use crate::prelude::*;
-use crate::web::js;
-use js_sys::Error;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(
+        name: &str,
+        message: &str,
+        reason: Option<&str>,
+        status: Option<u16>,
+        cause: &JsValue,
+    ) -> JsValue;
+}
 
 /// `name` of the error for a refused refresh token.
 pub const SESSION_EXPIRED: &str = "SessionExpiredError";
@@ -18,29 +29,21 @@ const SESSION_EXPIRED_MESSAGE: &str =
     "The session has expired: the refresh token was refused. The user must log in again.";
 const DISPOSED_MESSAGE: &str = "This AuthClient has been disposed.";
 
-fn named(name: &str, message: &str) -> Error {
-    let error = Error::new(message);
-    error.set_name(name);
-    error
+fn named(name: &str, message: &str) -> JsValue {
+    make_error(name, message, None, None, &JsValue::UNDEFINED)
 }
 
 /// The error a request rejects with for `failure`; `cause` is the error underneath a refresh
 /// failure, when there was one (the network error, what the refresh function threw).
 pub fn failure(failure: &Failure, cause: Option<JsValue>) -> JsValue {
     match failure {
-        Failure::SessionExpired => named(SESSION_EXPIRED, SESSION_EXPIRED_MESSAGE).into(),
-        Failure::Refresh(failure) => {
-            let error = refresh_failed(failure);
-            if let Some(cause) = cause {
-                js::set(&error, "cause", cause);
-            }
-            error.into()
-        }
+        Failure::SessionExpired => named(SESSION_EXPIRED, SESSION_EXPIRED_MESSAGE),
+        Failure::Refresh(failure) => refresh_failed(failure, &cause.unwrap_or(JsValue::UNDEFINED)),
     }
 }
 
-/// A `RefreshError` with `reason` and, when there was an answer, `status`.
-pub fn refresh_failed(failure: &RefreshFailure) -> Error {
+/// A `RefreshError` with `reason`, `status` when there was an answer, and `cause`.
+fn refresh_failed(failure: &RefreshFailure, cause: &JsValue) -> JsValue {
     let message = match failure.kind {
         FailureKind::Network => "Token refresh failed: the refresh request got no answer (network error).",
         FailureKind::Timeout => "Token refresh failed: the refresh request timed out.",
@@ -49,12 +52,7 @@ pub fn refresh_failed(failure: &RefreshFailure) -> Error {
         FailureKind::Function => "Token refresh failed: the refresh function threw or rejected.",
         FailureKind::NoRefreshToken => "Token refresh failed: there is no refresh token to refresh with.",
     };
-    let error = named(REFRESH_FAILED, message);
-    js::set(&error, "reason", failure_reason(failure.kind));
-    if let Some(status) = failure.status {
-        js::set(&error, "status", status);
-    }
-    error
+    make_error(REFRESH_FAILED, message, Some(failure_reason(failure.kind)), failure.status, cause)
 }
 
 /// The `reason` string of a refresh failure, shared by errors and events.
@@ -71,12 +69,12 @@ pub fn failure_reason(kind: FailureKind) -> &'static str {
 
 /// The error for calls on a disposed client.
 pub fn disposed() -> JsValue {
-    named(DISPOSED, DISPOSED_MESSAGE).into()
+    named(DISPOSED, DISPOSED_MESSAGE)
 }
 
 /// A `TypeError` for bad options or arguments; `message` names the option and what was expected.
 pub fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(&cat(&["fetch-with-refresh: ", message])).into()
+    named("TypeError", message)
 }
 
 /// A `TypeError` saying that `option` must be `expected` and what it got instead.

@@ -3,7 +3,8 @@
 use crate::core::refresh::Scalar;
 use crate::prelude::*;
 use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
 
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
@@ -38,17 +39,10 @@ pub fn global() -> Object {
     js_sys::global()
 }
 
-/// `globalThis.location.href`, when the runtime has one.
-pub fn page_href() -> Option<String> {
-    get(&get(&global(), "location"), "href").as_string()
-}
-
-/// The message of a thrown value, for errors and events (never includes tokens: it comes from
-/// the runtime or the app, not from stored values).
-pub fn message_of(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    /// The message of a thrown value, for errors and events (never includes tokens: it comes
+    /// from the runtime or the app, not from stored values).
+    #[wasm_bindgen(js_name = messageOf)]
+    pub fn message_of(error: &JsValue) -> String;
 }

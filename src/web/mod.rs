@@ -2,7 +2,6 @@
 //! between JavaScript values and the core's types. Nothing here decides anything: the decisions
 //! are the core's; this layer only reads, writes and sends.
 
-pub mod cookie;
 pub mod errors;
 pub mod events;
 pub mod js;

@@ -5,17 +5,14 @@
 
 use crate::core::classify::{Code, MatchRules};
 use crate::core::options::{
-    default_access_expired, default_session_expired, Attach, CookieOptions, RefreshEndpoint, ResponsePaths,
-    SendPlacement, StorageKeys, DEFAULT_CODE_FIELD, DEFAULT_PROACTIVE_WINDOW_SECS,
-    DEFAULT_REFRESH_TIMEOUT_MS,
+    default_access_expired, default_session_expired, Attach, RefreshEndpoint, ResponsePaths, SendPlacement,
+    StorageKeys, DEFAULT_CODE_FIELD, DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS,
 };
 use crate::ports::{KeyValueStore, Transport};
 use crate::prelude::*;
 use crate::vault::MemoryStore;
-use crate::web::cookie::CookieJar;
-use crate::web::errors::type_error;
 use crate::web::js;
-use crate::web::storage::{Area, CustomStorage, WebStorage};
+use crate::web::storage::open_store;
 use crate::web::transport::{FunctionFetch, GlobalFetch};
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -54,7 +51,7 @@ pub enum Refresher {
 pub struct Config {
     /// `baseURL`.
     pub base_url: Option<String>,
-    /// Origins that receive the token.
+    /// Origins that receive the token (normalised by `js/options.js`).
     pub allowed_origins: Array,
     /// Where the token goes.
     pub attach: Attach,
@@ -144,9 +141,7 @@ fn refresher(refresh: &JsValue) -> Refresher {
         ("responseExpiresIn", &mut response.expires_in),
         ("responseExpiresAt", &mut response.expires_at),
     ] {
-        if let Some(path) = text(refresh, key) {
-            *slot = vec![path];
-        }
+        *slot = text(refresh, key);
     }
     Refresher::Endpoint(Box::new(RefreshEndpoint {
         url: text(refresh, "url").unwrap_or_default(),
@@ -171,22 +166,10 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
         refresh: text(&o, "refreshTokenKey").unwrap_or(keys.refresh),
         expires_at: text(&o, "expiresAtKey").unwrap_or(keys.expires_at),
     };
-    let storage = js::get(&o, "storage");
-    let store: Box<dyn KeyValueStore> = match storage.as_string().as_deref() {
-        None if storage.is_object() => match CustomStorage::new(&storage) {
-            Some(custom) => Box::new(custom),
-            None => return Err(type_error("option `storage` must have getItem, setItem and removeItem")),
-        },
-        Some("sessionStorage") => Box::new(WebStorage(Area::Session)),
-        Some("cookie") => Box::new(CookieJar::new(&CookieOptions {
-            path: text(&o, "cookiePath"),
-            domain: text(&o, "cookieDomain"),
-            same_site: text(&o, "cookieSameSite"),
-            secure: js::get(&o, "cookieSecure").is_truthy(),
-            max_age: js::get(&o, "cookieMaxAge").as_f64().map(|secs| secs.min(f64::from(u32::MAX)) as u32),
-        })),
-        Some("memory") => Box::new(MemoryStore::default()),
-        _ => Box::new(WebStorage(Area::Local)),
+    let cookie_attributes = text(&o, "cookieAttributes").unwrap_or_default();
+    let store: Box<dyn KeyValueStore> = match open_store(&js::get(&o, "storage"), &cookie_attributes) {
+        Some(store) => Box::new(store),
+        None => Box::new(MemoryStore::default()),
     };
     let transport: Box<dyn Transport> = match function(&o, "fetch") {
         Some(fetch) => Box::new(FunctionFetch(fetch)),
@@ -204,12 +187,7 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
     };
     let refresh = js::get(&o, "refresh");
     let base_url = text(&o, "baseURL");
-    let allowed = js::get(&o, "allowedOrigins");
-    let allowed_origins: Array =
-        allowed_origins((!allowed.is_null()).then(|| texts(&allowed)).as_deref(), base_url.as_deref())?
-            .iter()
-            .map(|origin| JsValue::from_str(origin))
-            .collect();
+    let allowed_origins = js::get(&o, "allowedOrigins").unchecked_into();
     let config = Config {
         refresher: refresher(&refresh),
         timeout_ms: js::get(&refresh, "timeout").as_f64().unwrap_or(DEFAULT_REFRESH_TIMEOUT_MS),
@@ -224,37 +202,4 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
         storage_keys,
     };
     Ok(Parsed { config, store, transport })
-}
-
-/// `allowedOrigins` normalised through `URL`; by default the page's origin and `baseURL`'s.
-fn allowed_origins(given: Option<&[String]>, base_url: Option<&str>) -> Result<Vec<String>> {
-    let page = js::page_href();
-    let origin_of = |text: &str| -> Option<String> {
-        let url = match &page {
-            Some(page) => web_sys::Url::new_with_base(text, page),
-            None => web_sys::Url::new(text),
-        };
-        url.ok().map(|u| u.origin()).filter(|o| o != "null")
-    };
-    if let Some(given) = given {
-        return given
-            .iter()
-            .map(|text| {
-                origin_of(text).ok_or_else(|| {
-                    type_error(&cat(&[
-                        "option `allowedOrigins` has `",
-                        text,
-                        "`, which is not an origin such as 'https://api.example.com'",
-                    ]))
-                })
-            })
-            .collect();
-    }
-    let mut origins: Vec<String> = page.as_deref().and_then(origin_of).into_iter().collect();
-    if let Some(origin) = base_url.and_then(origin_of) {
-        if !origins.contains(&origin) {
-            origins.push(origin);
-        }
-    }
-    Ok(origins)
 }
