@@ -90,7 +90,8 @@ function matcher(value, name) {
     (s) => Number.isInteger(s) && s >= 100 && s <= 599);
   const codes = list('codes', 'an array of codes (numbers or strings) such as [50014]',
     (c) => typeof c === 'string' || Number.isInteger(c));
-  return { status, codes: codes.map(String) };
+  // Handed over as text, one item per line: the wasm side splits them.
+  return { status: status.join('\n'), codes: codes.join('\n') };
 }
 
 function refresh(value, timeout) {

@@ -109,9 +109,12 @@ export function withTimeout(start, ms) {
   return Promise.race([Promise.resolve().then(() => start(controller.signal)), deadline]).finally(() => clearTimeout(timer));
 }
 
-/** The refresh endpoint call: `fetch` with the plain request the core built, for `withTimeout`. */
+/**
+ * The refresh endpoint call: `fetch` with the plain request the core built (its headers as JSON
+ * `[[name, value], …]`), for `withTimeout`.
+ */
 export function refreshCall(fetch, url, method, headers, body) {
-  return (signal) => fetch(url, { method, headers: new Headers(headers), body: body ?? undefined, signal })
+  return (signal) => fetch(url, { method, headers: JSON.parse(headers), body: body ?? undefined, signal })
     .then((response) => inspect(response, true));
 }
 
@@ -177,4 +180,31 @@ export function makeError(name, message, reason, status, cause) {
 /** The message of a thrown value (runtime or app errors: never a stored value). */
 export function messageOf(error) {
   return String(error?.message ?? error);
+}
+
+/** The global `fetch`, looked up at each call (a fetch patched later is the one used). */
+export function globalFetch() {
+  if (typeof globalThis.fetch !== 'function') {
+    throw makeError('TypeError', 'there is no global fetch here; pass the `fetch` option');
+  }
+  return globalThis.fetch;
+}
+
+/** `fetch(input, init)` as a promise, whatever `fetch` returns or throws. */
+export function callFetch(fetch, input, init) {
+  return Promise.resolve().then(() => fetch(input, init));
+}
+
+/**
+ * Calls `callback(reason)` when `signal` aborts (at once when it already has); returns the function
+ * that stops watching.
+ */
+export function watchAbort(signal, callback) {
+  const listener = () => callback(signal.reason);
+  if (signal.aborted) {
+    listener();
+    return () => {};
+  }
+  signal.addEventListener('abort', listener, { once: true });
+  return () => signal.removeEventListener('abort', listener);
 }

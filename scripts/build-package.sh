@@ -11,13 +11,15 @@ cargo build --quiet --release --target wasm32-unknown-unknown --lib --features m
 rm -rf "$out" pkg
 mkdir -p "$out" pkg
 wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"
-# -Oz, then shorter import/export names (the generated ones end in hashes that gzip poorly);
-# the JS glue is renamed to match, bundled with its snippets (js/options.js) and minified.
-node_modules/.bin/wasm-opt -Oz \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --strip-debug --strip-producers --minify-imports-and-exports-and-modules \
-  "$out/${name}_bg.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
+# Optimise for size, then give imports and exports short names (the generated ones end in hashes
+# that gzip poorly); the JS glue is renamed to match, bundled with its snippets (js/*.js) and the
+# entry, and minified.
+features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue"
+node_modules/.bin/wasm-opt $features --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers \
+  "$out/${name}_bg.wasm" -o "$out/optimised.wasm"
+node_modules/.bin/wasm-opt $features --minify-imports-and-exports-and-modules \
+  "$out/optimised.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
 node scripts/rename-glue.mjs "$out/names.json" "pkg/${name}_bg.wasm" "$out/$name.js"
 # One minified ES module: the entry, the glue and the JS snippets it imports.
 cp js/index.js "$out/index.js"

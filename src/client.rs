@@ -25,6 +25,7 @@ use core::future::poll_fn;
 use core::task::{Poll, Waker};
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -52,6 +53,18 @@ impl Mailbox {
         *self.command.borrow_mut() = Some(command);
         if let Some(waker) = self.waker.borrow_mut().take() {
             waker.wake();
+        }
+    }
+
+    /// The abort reason, when an `Abort` is waiting (the signal had aborted already).
+    fn take_abort(&self) -> Option<JsValue> {
+        let mut slot = self.command.borrow_mut();
+        match slot.take() {
+            Some(Command::Abort(reason)) => Some(reason),
+            other => {
+                *slot = other;
+                None
+            }
         }
     }
 
@@ -109,25 +122,31 @@ impl Drop for Registration<'_> {
     }
 }
 
-/// Posts `Abort` to a mailbox when the caller's signal aborts; unhooks itself on drop.
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = watchAbort)]
+    fn watch_abort(signal: &JsValue, callback: &Function) -> Function;
+}
+
+/// Posts `Abort` to a mailbox when the caller's signal aborts (at once if it already has);
+/// unhooks itself on drop.
 struct AbortWatch {
-    signal: web_sys::AbortSignal,
-    callback: Closure<dyn FnMut()>,
+    unwatch: Function,
+    _callback: Closure<dyn FnMut(JsValue)>,
 }
 
 impl AbortWatch {
-    fn new(signal: &web_sys::AbortSignal, mailbox: &Rc<Mailbox>) -> AbortWatch {
-        let (target, watched) = (Rc::clone(mailbox), signal.clone());
-        let callback = Closure::<dyn FnMut()>::new(move || target.post(Command::Abort(watched.reason())));
-        let _ = signal.add_event_listener_with_callback("abort", callback.as_ref().unchecked_ref());
-        AbortWatch { signal: signal.clone(), callback }
+    fn new(signal: &JsValue, mailbox: &Rc<Mailbox>) -> AbortWatch {
+        let target = Rc::clone(mailbox);
+        let callback = Closure::<dyn FnMut(JsValue)>::new(move |reason| target.post(Command::Abort(reason)));
+        let unwatch = watch_abort(signal, callback.as_ref().unchecked_ref());
+        AbortWatch { unwatch, _callback: callback }
     }
 }
 
 impl Drop for AbortWatch {
     fn drop(&mut self) {
-        let _ =
-            self.signal.remove_event_listener_with_callback("abort", self.callback.as_ref().unchecked_ref());
+        let _ = self.unwatch.call0(&JsValue::UNDEFINED);
     }
 }
 
@@ -242,13 +261,13 @@ impl Client {
             return JsFuture::from(self.transport.fetch(&input, &init)?).await;
         }
         let prepared: Outgoing = prepared.unchecked_into();
-        let signal = prepared.signal();
-        if signal.aborted() {
-            return Err(signal.reason());
-        }
         let (id, mailbox) = self.register(prepared.method(), prepared.url());
         let _registration = Registration { client: &self, id };
-        let _abort = AbortWatch::new(&signal, &mailbox);
+        let _abort = AbortWatch::new(&prepared.signal(), &mailbox);
+        if let Some(reason) = mailbox.take_abort() {
+            // Aborted before it started: nothing is sent.
+            return Err(reason);
+        }
         let tokens = self.load();
         self.feed(Input::Start { id, now: now(), tokens: tokens.as_ref(), replayable: !prepared.stream() });
         let mut answer = JsValue::UNDEFINED;

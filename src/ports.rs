@@ -8,7 +8,14 @@
 
 use crate::prelude::*;
 use js_sys::{Function, Promise};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = callFetch)]
+    fn call_fetch(fetch: &Function, input: &JsValue, init: &JsValue) -> Promise;
+}
 
 /// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie
 /// that did not stick…). Never carries a stored value.
@@ -43,10 +50,9 @@ pub trait Transport {
     /// The `fetch` function; `Err` when there is none.
     fn function(&self) -> Result<Function, JsValue>;
 
-    /// Calls `fetch(input, init)`. A synchronous throw is returned as `Err`; a result that is not
-    /// a promise is wrapped in one.
+    /// Calls `fetch(input, init)`; a synchronous throw or a result that is not a promise comes out
+    /// as a promise too. `Err` when there is no `fetch`.
     fn fetch(&self, input: &JsValue, init: &JsValue) -> Result<Promise, JsValue> {
-        let result = self.function()?.call2(&JsValue::UNDEFINED, input, init)?;
-        Ok(result.dyn_into::<Promise>().unwrap_or_else(|value| Promise::resolve(&value)))
+        Ok(call_fetch(&self.function()?, input, init))
     }
 }

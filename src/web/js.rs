@@ -34,11 +34,6 @@ pub fn scalar(value: &JsValue) -> Option<Scalar> {
     }
 }
 
-/// The global object (`window`, `self` in a worker, `globalThis` in Node).
-pub fn global() -> Object {
-    js_sys::global()
-}
-
 #[wasm_bindgen(module = "/js/web.js")]
 extern "C" {
     /// The message of a thrown value, for errors and events (never includes tokens: it comes

@@ -4,6 +4,7 @@
 //! options select, and normalises the allowed origins with `URL`.
 
 use crate::core::classify::{Code, MatchRules};
+use crate::core::json;
 use crate::core::options::{
     default_access_expired, default_session_expired, Attach, RefreshEndpoint, ResponsePaths, SendPlacement,
     StorageKeys, DEFAULT_CODE_FIELD, DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS,
@@ -106,10 +107,6 @@ fn function(value: &JsValue, key: &str) -> Option<Function> {
     js::get(value, key).dyn_into().ok()
 }
 
-fn texts(value: &JsValue) -> Vec<String> {
-    Array::from(value).iter().filter_map(|item| item.as_string()).collect()
-}
-
 /// A matcher: `null` (the default), a function, or `{status, codes}` (codes as strings).
 fn matcher(value: JsValue, default: fn() -> MatchRules) -> Matcher {
     if value.is_null() || value.is_undefined() {
@@ -117,14 +114,19 @@ fn matcher(value: JsValue, default: fn() -> MatchRules) -> Matcher {
     }
     match value.dyn_into::<Function>() {
         Ok(function) => Matcher::Function(function),
-        Err(rules) => Matcher::Rules(MatchRules {
-            status: Array::from(&js::get(&rules, "status"))
-                .iter()
-                .filter_map(|s| s.as_f64())
-                .map(|s| s as u16)
-                .collect(),
-            codes: texts(&js::get(&rules, "codes")).iter().map(|c| Code::from_text(c)).collect(),
-        }),
+        // `status` and `codes` come as text, one item per line (see `js/options.js`).
+        Err(rules) => {
+            let lines = |key: &str| text(&rules, key).unwrap_or_default();
+            let (status, codes) = (lines("status"), lines("codes"));
+            Matcher::Rules(MatchRules {
+                status: status
+                    .split('\n')
+                    .filter_map(|s| json::parse_number(s.as_bytes()))
+                    .map(|s| s as u16)
+                    .collect(),
+                codes: codes.split('\n').filter(|c| !c.is_empty()).map(Code::from_text).collect(),
+            })
+        }
     }
 }
 

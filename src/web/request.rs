@@ -26,9 +26,9 @@ extern "C" {
     /// The method, for events.
     #[wasm_bindgen(method, getter)]
     pub fn method(this: &Outgoing) -> String;
-    /// Aborts when the caller's signal does.
+    /// The `AbortSignal` that aborts when the caller's signal does.
     #[wasm_bindgen(method, getter)]
-    pub fn signal(this: &Outgoing) -> web_sys::AbortSignal;
+    pub fn signal(this: &Outgoing) -> JsValue;
     /// True for a stream body, which can be sent only once.
     #[wasm_bindgen(method, getter)]
     pub fn stream(this: &Outgoing) -> bool;

@@ -2,9 +2,15 @@
 //! (a test double, an instrumented fetch, Node's undici…).
 
 use crate::ports::Transport;
-use crate::web::{errors, js};
 use js_sys::Function;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = globalFetch)]
+    fn global_fetch() -> Result<Function, JsValue>;
+}
 
 /// `globalThis.fetch`, looked up on every call so that a fetch patched after the client was
 /// created (by a mock service worker library, a test) is the one used.
@@ -17,9 +23,7 @@ pub struct FunctionFetch(pub Function);
 
 impl Transport for GlobalFetch {
     fn function(&self) -> Result<Function, JsValue> {
-        js::get(&js::global(), "fetch")
-            .dyn_into::<Function>()
-            .map_err(|_| errors::type_error("there is no global fetch here; pass the `fetch` option"))
+        global_fetch()
     }
 }
 
