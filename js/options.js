@@ -105,15 +105,19 @@ function refresh(value, timeout) {
   return {
     url,
     method: method?.toUpperCase() ?? null,
-    sendHeader: text(send, 'header', 'refresh.send.', EXPECT.header),
-    sendScheme: scheme(send, 'scheme', 'refresh.send.') ?? null,
-    sendBodyField: text(send, 'bodyField', 'refresh.send.', EXPECT.name),
-    sendQuery: text(send, 'query', 'refresh.send.', EXPECT.name),
-    sendAccessTokenField: text(send, 'accessTokenField', 'refresh.send.', EXPECT.name),
-    responseAccessToken: text(response, 'accessToken', 'refresh.response.', EXPECT.path),
-    responseRefreshToken: text(response, 'refreshToken', 'refresh.response.', EXPECT.path),
-    responseExpiresIn: text(response, 'expiresIn', 'refresh.response.', EXPECT.path),
-    responseExpiresAt: text(response, 'expiresAt', 'refresh.response.', EXPECT.path),
+    send: {
+      header: text(send, 'header', 'refresh.send.', EXPECT.header),
+      scheme: scheme(send, 'scheme', 'refresh.send.') ?? null,
+      bodyField: text(send, 'bodyField', 'refresh.send.', EXPECT.name),
+      query: text(send, 'query', 'refresh.send.', EXPECT.name),
+      accessTokenField: text(send, 'accessTokenField', 'refresh.send.', EXPECT.name),
+    },
+    response: {
+      accessToken: text(response, 'accessToken', 'refresh.response.', EXPECT.path),
+      refreshToken: text(response, 'refreshToken', 'refresh.response.', EXPECT.path),
+      expiresIn: text(response, 'expiresIn', 'refresh.response.', EXPECT.path),
+      expiresAt: text(response, 'expiresAt', 'refresh.response.', EXPECT.path),
+    },
     timeout: number(value, 'timeout', 'refresh.', 1, MS) ?? timeout,
   };
 }
@@ -150,7 +154,10 @@ function allowedOrigins(origins, baseURL) {
   return origins.map((origin) => (typeof origin === 'string' && originOf(origin)) || fail('allowedOrigins', expected, origin));
 }
 
-/** Validates `options`; returns the flat settings read by src/web/options.rs. */
+/**
+ * Validates `options`; returns them in the same shape, each value checked and `null` where absent,
+ * with the cookie attributes and the allowed origins worked out (read by src/web/options.rs).
+ */
 export function normalize(options) {
   section(options, '', TOP);
   const keys = section(options.storageKeys ?? {}, 'storageKeys', ['accessToken', 'refreshToken', 'expiresAt']);
@@ -164,14 +171,14 @@ export function normalize(options) {
   return {
     baseURL,
     storage: storage(options.storage),
-    accessTokenKey: text(keys, 'accessToken', 'storageKeys.', EXPECT.name),
-    refreshTokenKey: text(keys, 'refreshToken', 'storageKeys.', EXPECT.name),
-    expiresAtKey: text(keys, 'expiresAt', 'storageKeys.', EXPECT.name),
-    cookieAttributes: cookieAttributes(cookie),
-    attachHeader: text(attach, 'header', 'attach.', EXPECT.header),
-    // undefined: the default scheme; null: the raw token.
-    attachScheme: scheme(attach, 'scheme', 'attach.'),
-    attachQuery: query,
+    storageKeys: {
+      accessToken: text(keys, 'accessToken', 'storageKeys.', EXPECT.name),
+      refreshToken: text(keys, 'refreshToken', 'storageKeys.', EXPECT.name),
+      expiresAt: text(keys, 'expiresAt', 'storageKeys.', EXPECT.name),
+    },
+    cookie: cookieAttributes(cookie),
+    // scheme: undefined for the default scheme, null for the raw token.
+    attach: { header: text(attach, 'header', 'attach.', EXPECT.header), scheme: scheme(attach, 'scheme', 'attach.'), query },
     refresh: refresh(options.refresh, number(options, 'timeout', '', 1, MS)),
     proactiveWindow: number(options, 'proactiveWindow', '', 0, SECONDS),
     accessExpired: matcher(options.accessExpired, 'accessExpired'),

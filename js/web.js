@@ -30,7 +30,14 @@ class Outgoing {
     this.stream = stream;
     this.url = request.url;
     this.method = request.method;
-    this.signal = request.signal;
+    const { signal } = request;
+    // Resolves with the reason when the caller aborts (never otherwise).
+    this.aborted = new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
+  }
+
+  /** The abort reason when the caller has aborted already. */
+  get abortReason() {
+    return this.request.signal.aborted ? this.request.signal.reason : undefined;
   }
 
   /** `[input, init]` for one attempt: the token in `header` (as `value`) or in the `query` parameter. */
@@ -193,18 +200,4 @@ export function globalFetch() {
 /** `fetch(input, init)` as a promise, whatever `fetch` returns or throws. */
 export function callFetch(fetch, input, init) {
   return Promise.resolve().then(() => fetch(input, init));
-}
-
-/**
- * Calls `callback(reason)` when `signal` aborts (at once when it already has); returns the function
- * that stops watching.
- */
-export function watchAbort(signal, callback) {
-  const listener = () => callback(signal.reason);
-  if (signal.aborted) {
-    listener();
-    return () => {};
-  }
-  signal.addEventListener('abort', listener, { once: true });
-  return () => signal.removeEventListener('abort', listener);
 }

@@ -7,16 +7,22 @@ cd "$(dirname "$0")/.."
 
 name=fetch_with_refresh
 out=target/bindgen
-cargo build --quiet --release --target wasm32-unknown-unknown --lib --features module
+# Panic locations name source files: the dependencies' paths under the cargo registry are cut
+# down to the crate's own path (shorter, and no machine paths in the published module).
+remap=""
+for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  remap="$remap --remap-path-prefix=${dir%/}="
+done
+RUSTFLAGS="${RUSTFLAGS:-}$remap" cargo build --quiet --release --target wasm32-unknown-unknown --lib --features module
 rm -rf "$out" pkg
 mkdir -p "$out" pkg
-wasm-bindgen --target web --no-typescript --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"
+wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"
 # Optimise for size, then give imports and exports short names (the generated ones end in hashes
 # that gzip poorly); the JS glue is renamed to match, bundled with its snippets (js/*.js) and the
 # entry, and minified.
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue"
-node_modules/.bin/wasm-opt $features --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers \
+node_modules/.bin/wasm-opt $features --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers --strip-target-features \
   "$out/${name}_bg.wasm" -o "$out/optimised.wasm"
 node_modules/.bin/wasm-opt $features --minify-imports-and-exports-and-modules \
   "$out/optimised.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"

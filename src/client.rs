@@ -22,10 +22,10 @@ use crate::web::{errors, js, refresh_call, response};
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use core::future::poll_fn;
-use core::task::{Poll, Waker};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
 use js_sys::{Function, Object, Promise};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -40,43 +40,43 @@ enum Command {
 }
 
 /// One request's pending promise, as a one-slot mailbox the driver posts commands to.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Mailbox {
-    command: RefCell<Option<Command>>,
-    waker: RefCell<Option<Waker>>,
+    command: Cell<Option<Command>>,
+    waker: Cell<Option<Waker>>,
     method: String,
     url: String,
 }
 
+impl core::fmt::Debug for Mailbox {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Mailbox")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Mailbox {
     fn post(&self, command: Command) {
-        *self.command.borrow_mut() = Some(command);
-        if let Some(waker) = self.waker.borrow_mut().take() {
+        self.command.set(Some(command));
+        if let Some(waker) = self.waker.take() {
             waker.wake();
         }
     }
 
-    /// The abort reason, when an `Abort` is waiting (the signal had aborted already).
-    fn take_abort(&self) -> Option<JsValue> {
-        let mut slot = self.command.borrow_mut();
-        match slot.take() {
-            Some(Command::Abort(reason)) => Some(reason),
-            other => {
-                *slot = other;
-                None
+    fn poll(&self, cx: &mut Context<'_>) -> Poll<Command> {
+        match self.command.take() {
+            Some(command) => Poll::Ready(command),
+            None => {
+                self.waker.set(Some(cx.waker().clone()));
+                Poll::Pending
             }
         }
     }
 
     async fn next(&self) -> Command {
-        poll_fn(|cx| match self.command.borrow_mut().take() {
-            Some(command) => Poll::Ready(command),
-            None => {
-                *self.waker.borrow_mut() = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        })
-        .await
+        poll_fn(|cx| self.poll(cx)).await
     }
 }
 
@@ -119,34 +119,6 @@ struct Registration<'a> {
 impl Drop for Registration<'_> {
     fn drop(&mut self) {
         self.client.mailboxes.borrow_mut().retain(|(id, _)| *id != self.id);
-    }
-}
-
-#[wasm_bindgen(module = "/js/web.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = watchAbort)]
-    fn watch_abort(signal: &JsValue, callback: &Function) -> Function;
-}
-
-/// Posts `Abort` to a mailbox when the caller's signal aborts (at once if it already has);
-/// unhooks itself on drop.
-struct AbortWatch {
-    unwatch: Function,
-    _callback: Closure<dyn FnMut(JsValue)>,
-}
-
-impl AbortWatch {
-    fn new(signal: &JsValue, mailbox: &Rc<Mailbox>) -> AbortWatch {
-        let target = Rc::clone(mailbox);
-        let callback = Closure::<dyn FnMut(JsValue)>::new(move |reason| target.post(Command::Abort(reason)));
-        let unwatch = watch_abort(signal, callback.as_ref().unchecked_ref());
-        AbortWatch { unwatch, _callback: callback }
-    }
-}
-
-impl Drop for AbortWatch {
-    fn drop(&mut self) {
-        let _ = self.unwatch.call0(&JsValue::UNDEFINED);
     }
 }
 
@@ -261,18 +233,26 @@ impl Client {
             return JsFuture::from(self.transport.fetch(&input, &init)?).await;
         }
         let prepared: Outgoing = prepared.unchecked_into();
-        let (id, mailbox) = self.register(prepared.method(), prepared.url());
-        let _registration = Registration { client: &self, id };
-        let _abort = AbortWatch::new(&prepared.signal(), &mailbox);
-        if let Some(reason) = mailbox.take_abort() {
+        if let Some(reason) = prepared.abort_reason() {
             // Aborted before it started: nothing is sent.
             return Err(reason);
         }
+        let (id, mailbox) = self.register(prepared.method(), prepared.url());
+        let _registration = Registration { client: &self, id };
+        // An abort while the request waits (for a refresh) takes it out of the queue at once; in
+        // flight, `fetch` itself rejects.
+        let mut aborted = JsFuture::from(prepared.aborted());
         let tokens = self.load();
         self.feed(Input::Start { id, now: now(), tokens: tokens.as_ref(), replayable: !prepared.stream() });
         let mut answer = JsValue::UNDEFINED;
         loop {
-            match mailbox.next().await {
+            let command = poll_fn(|cx| match mailbox.poll(cx) {
+                Poll::Ready(command) => Poll::Ready(command),
+                Poll::Pending => {
+                    Pin::new(&mut aborted).poll(cx).map(|reason| Command::Abort(reason.unwrap_or_else(|e| e)))
+                }
+            });
+            match command.await {
                 Command::Send(token) => {
                     let (next, body) = match self.send(&prepared, token.as_ref()).await {
                         Ok(pair) => pair,
@@ -480,8 +460,8 @@ impl Client {
     pub fn dispose(&self) {
         self.disposed.set(true);
         self.listeners.clear();
-        let mailboxes: Vec<Rc<Mailbox>> = self.mailboxes.borrow().iter().map(|(_, m)| Rc::clone(m)).collect();
-        for mailbox in mailboxes {
+        // Posting wakes the waiting task later (a microtask): nothing re-enters while borrowed.
+        for (_, mailbox) in self.mailboxes.borrow().iter() {
             mailbox.post(Command::Dispose);
         }
     }

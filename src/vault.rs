@@ -7,7 +7,7 @@
 
 use crate::core::json;
 use crate::core::options::StorageKeys;
-use crate::core::tokens::TokenSet;
+use crate::core::tokens::{Secret, TokenSet};
 use crate::ports::{KeyValueStore, StoreError};
 use crate::prelude::*;
 use core::cell::{Cell, RefCell};
@@ -133,27 +133,31 @@ impl TokenVault {
     /// expiry from an older set survives. The access token is written last, so a reader that sees
     /// the new access token also sees its companions.
     pub fn save(&self, tokens: &TokenSet, on_fallback: &dyn Fn(Fallback)) {
-        let expires_at = tokens.expires_at.and_then(|at| json::integer_text((at as i64) as f64));
-        let write = |store: &dyn KeyValueStore| -> Result<(), StoreError> {
-            match &tokens.refresh {
-                Some(refresh) => store.set(&self.keys.refresh, refresh.expose())?,
-                None => store.remove(&self.keys.refresh)?,
-            }
-            match &expires_at {
-                Some(at) => store.set(&self.keys.expires_at, at)?,
-                None => store.remove(&self.keys.expires_at)?,
-            }
-            store.set(&self.keys.access, tokens.access.expose())
-        };
-        self.with_fallback(Operation::Write, on_fallback, write);
+        self.write(Some(tokens), Operation::Write, on_fallback);
     }
 
     /// Removes the three values.
     pub fn clear(&self, on_fallback: &dyn Fn(Fallback)) {
-        self.with_fallback(Operation::Remove, on_fallback, |store| {
-            store.remove(&self.keys.access)?;
-            store.remove(&self.keys.refresh)?;
-            store.remove(&self.keys.expires_at)
+        self.write(None, Operation::Remove, on_fallback);
+    }
+
+    /// Writes `tokens`, or removes every value for `None`.
+    fn write(&self, tokens: Option<&TokenSet>, operation: Operation, on_fallback: &dyn Fn(Fallback)) {
+        let expires_at =
+            tokens.and_then(|t| t.expires_at).and_then(|at| json::integer_text((at as i64) as f64));
+        let values = [
+            (&self.keys.refresh, tokens.and_then(|t| t.refresh.as_ref()).map(Secret::expose)),
+            (&self.keys.expires_at, expires_at.as_deref()),
+            (&self.keys.access, tokens.map(|t| t.access.expose())),
+        ];
+        self.with_fallback(operation, on_fallback, |store| {
+            for (key, value) in &values {
+                match value {
+                    Some(value) => store.set(key, value)?,
+                    None => store.remove(key)?,
+                }
+            }
+            Ok(())
         });
     }
 }

@@ -137,23 +137,25 @@ fn refresher(refresh: &JsValue) -> Refresher {
         return Refresher::Function(function);
     }
     let mut response = ResponsePaths::default();
+    let paths = js::get(refresh, "response");
     for (key, slot) in [
-        ("responseAccessToken", &mut response.access),
-        ("responseRefreshToken", &mut response.refresh),
-        ("responseExpiresIn", &mut response.expires_in),
-        ("responseExpiresAt", &mut response.expires_at),
+        ("accessToken", &mut response.access),
+        ("refreshToken", &mut response.refresh),
+        ("expiresIn", &mut response.expires_in),
+        ("expiresAt", &mut response.expires_at),
     ] {
-        *slot = text(refresh, key);
+        *slot = text(&paths, key);
     }
+    let send = js::get(refresh, "send");
     Refresher::Endpoint(Box::new(RefreshEndpoint {
         url: text(refresh, "url").unwrap_or_default(),
         method: text(refresh, "method").unwrap_or_else(|| "POST".to_owned()),
         send: SendPlacement {
-            header: text(refresh, "sendHeader"),
-            scheme: text(refresh, "sendScheme"),
-            body_field: text(refresh, "sendBodyField"),
-            query: text(refresh, "sendQuery"),
-            access_token_field: text(refresh, "sendAccessTokenField"),
+            header: text(&send, "header"),
+            scheme: text(&send, "scheme"),
+            body_field: text(&send, "bodyField"),
+            query: text(&send, "query"),
+            access_token_field: text(&send, "accessTokenField"),
         },
         response,
     }))
@@ -162,13 +164,13 @@ fn refresher(refresh: &JsValue) -> Refresher {
 /// Parses the options given to `new AuthClient`.
 pub fn parse(options: &JsValue) -> Result<Parsed> {
     let o = normalize(options)?;
-    let keys = StorageKeys::default();
+    let (keys, names) = (StorageKeys::default(), js::get(&o, "storageKeys"));
     let storage_keys = StorageKeys {
-        access: text(&o, "accessTokenKey").unwrap_or(keys.access),
-        refresh: text(&o, "refreshTokenKey").unwrap_or(keys.refresh),
-        expires_at: text(&o, "expiresAtKey").unwrap_or(keys.expires_at),
+        access: text(&names, "accessToken").unwrap_or(keys.access),
+        refresh: text(&names, "refreshToken").unwrap_or(keys.refresh),
+        expires_at: text(&names, "expiresAt").unwrap_or(keys.expires_at),
     };
-    let cookie_attributes = text(&o, "cookieAttributes").unwrap_or_default();
+    let cookie_attributes = text(&o, "cookie").unwrap_or_default();
     let store: Box<dyn KeyValueStore> = match open_store(&js::get(&o, "storage"), &cookie_attributes) {
         Some(store) => Box::new(store),
         None => Box::new(MemoryStore::default()),
@@ -177,12 +179,13 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
         Some(fetch) => Box::new(FunctionFetch(fetch)),
         None => Box::new(GlobalFetch),
     };
-    let attach = match text(&o, "attachQuery") {
+    let attach = js::get(&o, "attach");
+    let attach = match text(&attach, "query") {
         Some(name) => Attach::Query { name },
         None => {
-            let scheme = js::get(&o, "attachScheme");
+            let scheme = js::get(&attach, "scheme");
             Attach::Header {
-                name: text(&o, "attachHeader").unwrap_or_else(|| "Authorization".to_owned()),
+                name: text(&attach, "header").unwrap_or_else(|| "Authorization".to_owned()),
                 scheme: if scheme.is_undefined() { Some("Bearer".to_owned()) } else { scheme.as_string() },
             }
         }

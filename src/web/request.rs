@@ -26,9 +26,12 @@ extern "C" {
     /// The method, for events.
     #[wasm_bindgen(method, getter)]
     pub fn method(this: &Outgoing) -> String;
-    /// The `AbortSignal` that aborts when the caller's signal does.
+    /// Resolves with the abort reason when the caller aborts (never otherwise).
     #[wasm_bindgen(method, getter)]
-    pub fn signal(this: &Outgoing) -> JsValue;
+    pub fn aborted(this: &Outgoing) -> Promise;
+    /// The abort reason when the caller has aborted already.
+    #[wasm_bindgen(method, getter, js_name = abortReason)]
+    pub fn abort_reason(this: &Outgoing) -> Option<JsValue>;
     /// True for a stream body, which can be sent only once.
     #[wasm_bindgen(method, getter)]
     pub fn stream(this: &Outgoing) -> bool;
