@@ -16,7 +16,7 @@ impl Code {
 
     /// A code from a JSON string (surrounding spaces ignored).
     pub fn from_text(text: &str) -> Code {
-        Code(text.trim().to_owned())
+        Code(text.trim_ascii().to_owned())
     }
 
     /// The code as text (what events and `onSessionExpired` report for a string code).

@@ -7,7 +7,7 @@
 //! - [`settings`]: validating the options object;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
-//! - [`json`], [`url`]: the two small text helpers the others need.
+//! - [`json`], [`url`], [`text`]: the small text helpers the others need.
 
 pub mod classify;
 pub mod json;
@@ -15,5 +15,6 @@ pub mod machine;
 pub mod options;
 pub mod policy;
 pub mod refresh;
+pub mod text;
 pub mod tokens;
 pub mod url;

@@ -104,7 +104,7 @@ impl Scalar {
     fn into_number(self) -> Option<f64> {
         match self {
             Scalar::Number(n) => Some(n),
-            Scalar::Text(text) => json::parse_number(text.trim().as_bytes()),
+            Scalar::Text(text) => json::parse_number(text.trim_ascii().as_bytes()),
         }
     }
 }

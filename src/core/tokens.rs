@@ -2,7 +2,7 @@
 //! is built from what the app or the refresh endpoint hands over ([`TokenInput`]) or from what
 //! storage holds (where corrupt values mean "no token").
 
-use super::json;
+use super::{json, text};
 use crate::prelude::*;
 use core::fmt;
 
@@ -114,7 +114,7 @@ impl TokenSet {
     ) -> Option<TokenSet> {
         let access = Secret::new(access?)?;
         let expires_at = expires_at
-            .and_then(|text| json::parse_number(text.trim().as_bytes()))
+            .and_then(|text| json::parse_number(text.trim_ascii().as_bytes()))
             .filter(|t| *t > 0.0)
             .or_else(|| jwt_expiry_ms(access.expose()));
         Some(TokenSet { access, refresh: refresh.and_then(Secret::new), expires_at })
@@ -124,7 +124,7 @@ impl TokenSet {
 /// The `exp` claim of a JWT, in epoch milliseconds, or `None` for anything that is not a JWT with
 /// a numeric `exp`. The signature is not checked: the value is used for scheduling only.
 pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
-    let mut parts = token.split('.');
+    let mut parts = text::split(token, b'.');
     let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
         return None;

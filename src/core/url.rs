@@ -1,6 +1,7 @@
 //! URL text helpers: joining a `baseURL` the way axios does, filling the refresh URL template,
 //! and adding a query parameter. Origins are computed by the browser's `URL` on the web side.
 
+use super::text;
 use crate::prelude::*;
 
 /// True when `url` carries its own scheme (`https:`, `data:`…) or is protocol-relative (`//host`),
@@ -9,7 +10,7 @@ pub fn is_absolute(url: &str) -> bool {
     if url.starts_with("//") {
         return true;
     }
-    let Some((scheme, _)) = url.split_once(':') else {
+    let Some((scheme, _)) = text::split_once(url, b':') else {
         return false;
     };
     let mut chars = scheme.chars();
@@ -57,14 +58,14 @@ fn after_placeholder<'a>(text: &'a str, name: &str) -> Option<&'a str> {
 
 /// Whether `template` contains the placeholder `{name}`.
 pub fn has_placeholder(template: &str, name: &str) -> bool {
-    template.split('{').skip(1).any(|part| after_placeholder(part, name).is_some())
+    text::split(template, b'{').skip(1).any(|part| after_placeholder(part, name).is_some())
 }
 
 /// Replaces every `{name}` in `template` with the percent-encoded `value`.
 pub fn fill(template: &str, name: &str, value: &str) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some((before, after)) = rest.split_once('{') {
+    while let Some((before, after)) = text::split_once(rest, b'{') {
         out.push_str(before);
         match after_placeholder(after, name) {
             Some(tail) => {
@@ -83,7 +84,7 @@ pub fn fill(template: &str, name: &str, value: &str) -> String {
 
 /// Adds `name=value` (both percent-encoded) to the query of `url`, before any `#fragment`.
 pub fn with_query(url: &str, name: &str, value: &str) -> String {
-    let (head, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let (head, fragment) = text::split_once(url, b'#').unwrap_or((url, ""));
     let mut out = String::with_capacity(url.len() + name.len() + value.len() + 2);
     out.push_str(head);
     match head.find('?') {

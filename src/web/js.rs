@@ -1,6 +1,7 @@
 //! Small conversions between JavaScript values and Rust, used across the browser side.
 
 use crate::core::refresh::Scalar;
+use crate::core::text;
 use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -22,7 +23,7 @@ pub fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
 
 /// Reads a dotted path (`data.token`) out of a parsed JSON value.
 pub fn get_path(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |current, segment| get(&current, segment))
+    text::split(path, b'.').fold(value.clone(), |current, segment| get(&current, segment))
 }
 
 /// A JSON string or number as a [`Scalar`]; anything else is `None`.

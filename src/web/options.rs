@@ -4,11 +4,11 @@
 //! options select, and normalises the allowed origins with `URL`.
 
 use crate::core::classify::{Code, MatchRules};
-use crate::core::json;
 use crate::core::options::{
     default_access_expired, default_session_expired, Attach, RefreshEndpoint, ResponsePaths, SendPlacement,
     StorageKeys, DEFAULT_CODE_FIELD, DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS,
 };
+use crate::core::{json, text};
 use crate::ports::{KeyValueStore, Transport};
 use crate::prelude::*;
 use crate::vault::MemoryStore;
@@ -119,12 +119,11 @@ fn matcher(value: JsValue, default: fn() -> MatchRules) -> Matcher {
             let lines = |key: &str| text(&rules, key).unwrap_or_default();
             let (status, codes) = (lines("status"), lines("codes"));
             Matcher::Rules(MatchRules {
-                status: status
-                    .split('\n')
+                status: text::split(&status, b'\n')
                     .filter_map(|s| json::parse_number(s.as_bytes()))
                     .map(|s| s as u16)
                     .collect(),
-                codes: codes.split('\n').filter(|c| !c.is_empty()).map(Code::from_text).collect(),
+                codes: text::split(&codes, b'\n').filter(|c| !c.is_empty()).map(Code::from_text).collect(),
             })
         }
     }

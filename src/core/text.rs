@@ -1,0 +1,43 @@
+//! Splitting text at an ASCII separator, byte-wise. `str::split` with a `char` pattern links a
+//! general searcher (and its `memchr`); every separator this crate splits at is one ASCII byte.
+
+/// Splits `text` at the first `separator`: the parts before and after it.
+pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The parts of `text` between `separator`s (all of `text` when there is none).
+pub fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    core::iter::from_fn(move || {
+        let current = rest?;
+        match split_once(current, separator) {
+            Some((head, tail)) => {
+                rest = Some(tail);
+                Some(head)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    #[test]
+    fn splits_like_str_split() {
+        let cases = ["a.b.c", "", ".", "a..b", "no-dot", "é.ü.", ".lead"];
+        for text in cases {
+            let ours: Vec<&str> = split(text, b'.').collect();
+            let std: Vec<&str> = text.split('.').collect();
+            assert_eq!(ours, std, "{text:?}");
+            assert_eq!(split_once(text, b'.'), text.split_once('.'), "{text:?}");
+        }
+    }
+}
