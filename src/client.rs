@@ -10,8 +10,9 @@ use crate::core::machine::{
     Effect, EndReason, Failure, FailureKind, Input, Machine, RefreshFailure, RefreshResult, RequestId,
     SessionEnd,
 };
+use crate::core::options::ResponsePaths;
 use crate::core::refresh::{build_request, read_answer};
-use crate::core::tokens::{Secret, TokenInput, TokenSet};
+use crate::core::tokens::{Secret, TokenError, TokenSet};
 use crate::ports::Transport;
 use crate::prelude::*;
 use crate::vault::{Fallback, TokenVault};
@@ -356,11 +357,9 @@ impl Client {
                             code: None,
                         })
                     }
-                    Ok(value) => match token_input(&value)
-                        .and_then(|input| TokenSet::from_input(input, now(), tokens.refresh.clone()).ok())
-                    {
-                        Some(renewed) => RefreshResult::Renewed(renewed),
-                        None => failed(FailureKind::Malformed, None),
+                    Ok(value) => match read_tokens(&value, tokens.refresh.clone()) {
+                        Ok(renewed) => RefreshResult::Renewed(renewed),
+                        Err(_) => failed(FailureKind::Malformed, None),
                     },
                     Err(error) => self.refresh_failed(error, FailureKind::Function),
                 };
@@ -395,7 +394,7 @@ impl Client {
             RefreshVerdict::Failed => failed(FailureKind::Status, Some(status)),
             RefreshVerdict::Answered => {
                 let lookup = |path: &str| js::scalar(&js::get_path(&body, path));
-                match read_answer(&endpoint.response, lookup, now(), &tokens) {
+                match read_answer(&endpoint.response, lookup, now(), tokens.refresh.clone()) {
                     Ok(renewed) => RefreshResult::Renewed(renewed),
                     Err(_) => failed(FailureKind::Malformed, Some(status)),
                 }
@@ -414,22 +413,18 @@ impl Client {
 
     /// `setTokens(t)`: validates and stores a new set.
     pub fn set_tokens(self: &Rc<Self>, value: &JsValue) -> Result<(), JsValue> {
-        let input = token_input(value).ok_or_else(|| {
-            errors::bad_option(
+        if !value.is_object() {
+            return Err(errors::bad_option(
                 "setTokens(tokens)",
                 "an object such as { accessToken, refreshToken, expiresIn }",
                 value,
-            )
-        })?;
-        let tokens = TokenSet::from_input(input, now(), None).map_err(|error| {
+            ));
+        }
+        let tokens = read_tokens(value, None).map_err(|error| {
             let message = match error {
-                crate::core::tokens::TokenError::BadAccessToken => {
-                    "setTokens: `accessToken` must be a non-empty token string"
-                }
-                crate::core::tokens::TokenError::BadRefreshToken => {
-                    "setTokens: `refreshToken` must be a non-empty token string"
-                }
-                crate::core::tokens::TokenError::BadExpiry => {
+                TokenError::BadAccessToken => "setTokens: `accessToken` must be a non-empty token string",
+                TokenError::BadRefreshToken => "setTokens: `refreshToken` must be a non-empty token string",
+                TokenError::BadExpiry => {
                     "setTokens: `expiresIn` (seconds) and `expiresAt` (epoch ms) must be non-negative numbers"
                 }
             };
@@ -476,23 +471,9 @@ fn snapshot(tokens: &TokenSet) -> Object {
     out
 }
 
-/// Reads `{accessToken, refreshToken?, expiresIn?, expiresAt?}`; `None` when it is not an object.
-fn token_input(value: &JsValue) -> Option<TokenInput> {
-    if !value.is_object() {
-        return None;
-    }
-    let number = |key: &str| {
-        let v = js::get(value, key);
-        (!v.is_undefined() && !v.is_null()).then(|| v.as_f64().unwrap_or(f64::NAN))
-    };
-    let text = |key: &str| {
-        let v = js::get(value, key);
-        (!v.is_undefined() && !v.is_null()).then(|| v.as_string().unwrap_or_default())
-    };
-    Some(TokenInput {
-        access: text("accessToken"),
-        refresh: text("refreshToken"),
-        expires_in: number("expiresIn"),
-        expires_at: number("expiresAt"),
-    })
+/// Reads `{accessToken, refreshToken?, expiresIn?, expiresAt?}` (what `setTokens` takes and a
+/// refresh function returns); a missing refresh token keeps `keep_refresh`.
+fn read_tokens(value: &JsValue, keep_refresh: Option<Secret>) -> Result<TokenSet, TokenError> {
+    let lookup = |field: &str| js::scalar(&js::get(value, field));
+    read_answer(&ResponsePaths::token_fields(), lookup, now(), keep_refresh)
 }

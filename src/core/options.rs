@@ -112,6 +112,20 @@ pub struct ResponsePaths {
     pub expires_at: Option<String>,
 }
 
+impl ResponsePaths {
+    /// The fields of the object the app passes to `setTokens` or returns from its refresh
+    /// function: `{accessToken, refreshToken?, expiresIn?, expiresAt?}`.
+    pub fn token_fields() -> ResponsePaths {
+        let field = |name: &str| Some(name.to_owned());
+        ResponsePaths {
+            access: field("accessToken"),
+            refresh: field("refreshToken"),
+            expires_in: field("expiresIn"),
+            expires_at: field("expiresAt"),
+        }
+    }
+}
+
 /// Where an answer usually has its access token: `{access_token}` (OAuth 2), `{accessToken}`,
 /// `{token}`, each possibly under `data` (`{code, data: {token, refreshToken}}`).
 pub const DEFAULT_ACCESS_PATHS: &[&str] =

@@ -94,29 +94,34 @@ pub enum Scalar {
 }
 
 impl Scalar {
+    /// A token. A number where a token should be is not a token: it reads as the empty text,
+    /// which no token validation accepts, rather than as "absent".
     fn into_text(self) -> Option<String> {
         match self {
             Scalar::Text(text) => Some(text),
-            Scalar::Number(_) => None,
+            Scalar::Number(_) => Some(String::new()),
         }
     }
 
+    /// A number, also from numeric text; other text is `NaN`, which no expiry validation accepts.
     fn into_number(self) -> Option<f64> {
         match self {
             Scalar::Number(n) => Some(n),
-            Scalar::Text(text) => json::parse_number(text.trim_ascii().as_bytes()),
+            Scalar::Text(text) => Some(json::parse_number(text.trim_ascii().as_bytes()).unwrap_or(f64::NAN)),
         }
     }
 }
 
-/// Reads the new tokens from a refresh answer. `lookup` reads a dotted path of the parsed JSON;
-/// a configured path is read alone, otherwise the first default path that gives a value wins. A
-/// missing refresh token keeps the current one. Fails when the answer has no usable access token.
+/// Reads tokens: from a refresh answer (with its configured or default paths), or from what the
+/// app passes to `setTokens` or returns from its refresh function ([`ResponsePaths::token_fields`]).
+/// `lookup` reads a dotted path of the value; a configured path is read alone, otherwise the first
+/// default path that gives a value wins. A missing refresh token keeps `keep_refresh`. Fails when
+/// there is no usable access token, or a value of the wrong kind.
 pub fn read_answer(
     paths: &ResponsePaths,
     lookup: impl Fn(&str) -> Option<Scalar>,
     now: f64,
-    current: &TokenSet,
+    keep_refresh: Option<Secret>,
 ) -> Result<TokenSet, TokenError> {
     let first = |configured: &Option<String>, defaults: &[&str]| match configured {
         Some(path) => lookup(path),
@@ -128,7 +133,7 @@ pub fn read_answer(
         expires_in: first(&paths.expires_in, DEFAULT_EXPIRES_IN_PATHS).and_then(Scalar::into_number),
         expires_at: first(&paths.expires_at, DEFAULT_EXPIRES_AT_PATHS).and_then(Scalar::into_number),
     };
-    TokenSet::from_input(input, now, current.refresh.clone())
+    TokenSet::from_input(input, now, keep_refresh)
 }
 
 #[cfg(test)]
@@ -303,7 +308,7 @@ mod tests {
                 &ResponsePaths::default(),
                 lookup_in(fields.into_iter().collect()),
                 now,
-                &tokens(),
+                tokens().refresh,
             )
             .ok()
             .map(|set| {
@@ -316,13 +321,42 @@ mod tests {
     }
 
     #[test]
+    fn app_token_objects_are_read_and_wrong_kinds_refused() {
+        let text = |s: &str| Scalar::Text(s.to_owned());
+        let fields = ResponsePaths::token_fields();
+        let read = |pairs: Vec<(&'static str, Scalar)>| {
+            read_answer(&fields, lookup_in(pairs.into_iter().collect()), 1_000.0, None)
+        };
+        let set = read(vec![
+            ("accessToken", text("A")),
+            ("refreshToken", text("R")),
+            ("expiresIn", Scalar::Number(60.0)),
+        ])
+        .expect("valid");
+        assert_eq!((set.access.expose(), set.expires_at), ("A", Some(61_000.0)));
+        let cases = [
+            (vec![("accessToken", Scalar::Number(1.0))], TokenError::BadAccessToken),
+            (
+                vec![("accessToken", text("A")), ("refreshToken", Scalar::Number(1.0))],
+                TokenError::BadRefreshToken,
+            ),
+            (vec![("accessToken", text("A")), ("expiresIn", text("soon"))], TokenError::BadExpiry),
+            (vec![("refreshToken", text("R"))], TokenError::BadAccessToken),
+        ];
+        for (pairs, expected) in cases {
+            let description = format!("{pairs:?}");
+            assert_eq!(read(pairs), Err(expected), "{description}");
+        }
+    }
+
+    #[test]
     fn configured_paths_replace_the_defaults() {
         let paths = ResponsePaths { access: Some("result.jwt".to_owned()), ..ResponsePaths::default() };
         let map = HashMap::from([
             ("result.jwt", Scalar::Text("J".to_owned())),
             ("token", Scalar::Text("wrong".to_owned())),
         ]);
-        let set = read_answer(&paths, lookup_in(map), 0.0, &tokens()).expect("valid");
+        let set = read_answer(&paths, lookup_in(map), 0.0, tokens().refresh).expect("valid");
         assert_eq!(set.access.expose(), "J");
     }
 }
