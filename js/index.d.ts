@@ -368,6 +368,14 @@ export interface AuthOptions {
 	```
 	*/
 	fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+	/**
+	Milliseconds before a refresh is abandoned (a `RefreshError` with reason `'timeout'`): the
+	timeout of a refresh function, and of a refresh endpoint that sets no `refresh.timeout`.
+
+	@default 10000
+	*/
+	timeout?: number;
 }
 
 /**

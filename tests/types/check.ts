@@ -144,6 +144,7 @@ new AuthClient({
 		expiresIn: 3600,
 		expiresAt: Date.now() + 3_600_000,
 	}),
+	timeout: 30_000, // a re-login function may take longer than the 10 s default
 });
 
 // ---------------------------------------------------------------------------------------------
