@@ -1,5 +1,5 @@
-// Brief (f): cookie storage writes the token set with the configured cookie attributes, as the
-// browser records them (not as the library believes it wrote them).
+// Cookie storage writes the token set with the configured cookie attributes, as the browser records
+// them (read through the DevTools protocol, not as the library believes it wrote them).
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { openHarness } from './harness.mjs';
@@ -12,12 +12,18 @@ after(async () => h?.close());
 beforeEach(async () => h.fresh());
 afterEach(() => h.assertNoPageProblems());
 
-/** The browser's cookies for the backend origin, by name. */
+/** The browser's cookies for the backend origin, by name, from DevTools' `Network.getCookies`. */
 async function cookieJar() {
-  return Object.fromEntries((await h.context.cookies(h.B)).map((c) => [c.name, c]));
+  const devtools = await h.context.newCDPSession(h.page);
+  try {
+    const { cookies } = await devtools.send('Network.getCookies', { urls: [h.B] });
+    return Object.fromEntries(cookies.map((c) => [c.name, c]));
+  } finally {
+    await devtools.detach();
+  }
 }
 
-function assertStored(jar, tokens) {
+function assertStored(jar, tokens, { maxAge } = {}) {
   for (const [field, name] of Object.entries(KEYS)) {
     const c = jar[name];
     assert.ok(c, `cookie ${name} missing; the browser has: ${Object.keys(jar).join(', ') || 'none'}`);
@@ -25,6 +31,13 @@ function assertStored(jar, tokens) {
     assert.equal(c.sameSite, 'Strict', `${name} SameSite`);
     assert.equal(c.secure, false, `${name} Secure (the page is plain http)`);
     assert.equal(c.httpOnly, false);
+    if (maxAge === undefined) {
+      assert.equal(c.session, true, `${name} is a session cookie`);
+    } else {
+      assert.equal(c.session, false, `${name} has an expiry`);
+      const expected = Date.now() / 1000 + maxAge;
+      assert.ok(Math.abs(c.expires - expected) < 60, `${name} expires ${c.expires}, expected about ${expected}`);
+    }
     const value = decodeURIComponent(c.value);
     if (field === 'expiresAt') assert.equal(Number(value), tokens.expiresAt, `${name} value`);
     else assert.equal(value, tokens[field], `${name} value`);
@@ -47,4 +60,16 @@ test('setTokens and a refresh write cookies with path=/ and SameSite=Strict', { 
   const refreshed = (await h.run(() => window.kit.summary())).tokens;
   assert.notEqual(refreshed.refreshToken, tokens.refreshToken, 'the refresh token rotated');
   assertStored(await cookieJar(), refreshed);
+});
+
+test('cookie.maxAge makes persistent cookies that expire when configured', { timeout: 30_000 }, async () => {
+  await h.run(
+    (B) =>
+      window.kit.start('s001', B, {
+        options: { storage: 'cookie', cookie: { sameSite: 'Strict', maxAge: 3600 } },
+      }),
+    h.B,
+  );
+  const { tokens } = await h.run(() => window.kit.summary());
+  assertStored(await cookieJar(), tokens, { maxAge: 3600 });
 });

@@ -1,5 +1,8 @@
-// Brief (a): each of the five backend flavours end to end in Chromium: a protected GET, a refresh
-// shared by 20 concurrent requests, byte-exact body replay, and the end of the session.
+// Each of the five backend flavours end to end in Chromium, rule by rule (DESIGN.md): the token in
+// the flavour's place and nowhere without auth (1), a proactive refresh that delays nothing (2), one
+// refresh shared by 20 concurrent requests (3, 4), the end of the session (5), a transient failure
+// that keeps the session (6), byte-exact replays and an abort that leaves the queue (7), and no
+// token in what the library reports (9).
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { jwtPayload, openHarness } from './harness.mjs';
@@ -98,6 +101,72 @@ for (const name of FLAVOURS) {
       assert.equal(counters.refreshCalls, 1);
       // Two first attempts answered "expired", two replays answered with the echo.
       assert.equal(counters.requests[`POST /${name}/api/echo`], 4);
+    });
+
+    test('auth: false sends no token (rule 1)', TIMEOUT, async () => {
+      await start();
+      const [r] = await h.run(() =>
+        window.kit.concurrently(1, () => window.t.client.fetch('/api/me', { auth: false })),
+      );
+      assert.equal(r.error, undefined, JSON.stringify(r.error));
+      assert.equal(r.status, 401, 'the backend saw no token');
+      const counters = await h.counters();
+      assert.equal(counters.tokensSeen.length, 0);
+      assert.equal(counters.refreshCalls, 0, 'a request without auth never refreshes');
+    });
+
+    test('inside the proactive window the request goes out at once and one refresh runs (rule 2)', TIMEOUT, async () => {
+      // The harness issues 1-hour tokens: a 2-hour window puts this one inside it.
+      const tokens = await h.run(([n, B]) => window.kit.start(n, B, { options: { proactiveWindow: 7200 } }), [name, h.B]);
+      const [r] = await h.run(() => window.kit.concurrently(1, () => window.t.client.fetch('/api/me')));
+      const [me] = assertAllOk([r], codeField);
+      assert.equal(me.tokenJti, jwtPayload(tokens.accessToken).jti, 'sent with the still-valid token');
+      await h.run(() => window.t.record.waitFor('refresh-success'));
+      const s = await h.run(() => window.kit.summary());
+      assert.deepEqual(s.eventTypes.filter((t) => t.startsWith('refresh-')), ['refresh-start', 'refresh-success']);
+      assert.equal(s.events.find((e) => e.type === 'refresh-start').reason, 'proactive');
+      if (name === 's003') assert.equal(s.refreshFnCalls, 1);
+      else assert.equal((await h.counters()).refreshCalls, 1);
+    });
+
+    test('a malformed refresh answer keeps the session (rule 6)', TIMEOUT, async () => {
+      // A token the client knows is expired: all three requests wait for the one (failing) refresh.
+      const tokens = await h.run(([n, B]) => window.kit.start(n, B, { tokens: { expiresAt: 1 } }), [name, h.B]);
+      await h.admin('expire-access');
+      await h.admin('refresh-faults', { count: 1, kind: 'malformed' });
+      const results = await h.run(() => window.kit.concurrently(3, () => window.t.client.fetch('/api/me')));
+      // s003's refresh is the app's function: its JSON parse throws, which is a RefreshError too.
+      const reason = name === 's003' ? 'function' : 'malformed';
+      for (const [i, r] of results.entries()) {
+        assert.equal(r.error?.name, 'RefreshError', `request ${i}: ${JSON.stringify(r)}`);
+        assert.equal(r.error.reason, reason);
+      }
+      const s = await h.run(() => window.kit.summary());
+      assert.equal(s.expiredCalls.length, 0, 'no onSessionExpired');
+      assert.equal(s.tokens?.accessToken, tokens.accessToken, 'tokens kept');
+      // The next request refreshes for real and succeeds.
+      const [again] = await h.run(() => window.kit.concurrently(1, () => window.t.client.fetch('/api/me')));
+      assertAllOk([again], codeField);
+    });
+
+    test('a request aborted while it waits for the refresh leaves the queue at once (rule 7)', TIMEOUT, async () => {
+      await start();
+      await h.admin('expire-access');
+      await h.admin('refresh-faults', { count: 1, kind: 'delay', ms: 1500 });
+      const [aborted, other] = await h.run(async () => {
+        const controller = new AbortController();
+        const first = window.kit.outcome(window.t.client.fetch('/api/me', { signal: controller.signal }));
+        const second = window.kit.outcome(window.t.client.fetch('/api/me'));
+        await window.t.record.waitFor('request-queued', 2);
+        controller.abort();
+        return [await first, await second];
+      });
+      assert.equal(aborted.error?.name, 'AbortError', JSON.stringify(aborted));
+      assert.ok(aborted.ms < 1000, `the abort took ${aborted.ms} ms: it waited for the refresh`);
+      assertAllOk([other], codeField);
+      const counters = await h.counters();
+      // Two first attempts answered "expired"; only the request still wanted is replayed.
+      assert.equal(counters.requests[`GET /${name}/api/me`], 3);
     });
 
     test('a non-JSON answer passes through untouched', TIMEOUT, async () => {
