@@ -6,9 +6,9 @@ const wasmUrl = new URL('./fetch_with_refresh_bg.wasm', import.meta.url);
 
 async function load() {
   if (wasmUrl.protocol === 'file:') {
-    // Node (SSR, tests): fetch() cannot read file: URLs. The specifier is held in a variable so
-    // browser bundlers leave this branch alone.
-    const fs = 'node:fs/promises';
+    // Node (SSR, tests): fetch() cannot read file: URLs. The specifier is computed (a constant
+    // would be folded by minifiers) so browser bundlers leave this branch alone.
+    const fs = ['node', 'fs/promises'].join(':');
     const { readFile } = await import(/* @vite-ignore */ fs);
     await init({ module_or_path: await readFile(wasmUrl) });
   } else {

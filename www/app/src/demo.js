@@ -1,0 +1,296 @@
+// The demo's state and actions: one fetch-with-refresh client for the reference backend's seed 000
+// flavour, its events turned into a log and counters, and the session-expired dialog as a promise.
+// The components only render this state and call these actions.
+import { reactive } from 'vue';
+import { configure, fetchWithRefresh } from 'fetch-with-refresh';
+
+/** Every event the client emits; each one is logged. */
+export const EVENTS = [
+  'refresh-start',
+  'refresh-success',
+  'refresh-failure',
+  'session-expired',
+  'tokens-changed',
+  'request-queued',
+  'request-replayed',
+  'storage-fallback',
+];
+
+/** The storages the switch offers, by the `storage` option's name. */
+export const STORAGES = ['localStorage', 'cookie'];
+
+/** The seed 000 backend (README, "Your interceptor → options"), with a 30 s proactive window. */
+const OPTIONS = {
+  baseURL: '/s000',
+  attach: { header: 'X-Token', scheme: null },
+  refresh: { url: '/refreshJwt/{refreshToken}' },
+  accessExpired: { codes: [50014] },
+  sessionExpired: { codes: [10007] },
+  proactiveWindow: 30,
+};
+
+/** Where the demo remembers the chosen storage across reloads (not a token). */
+const STORAGE_CHOICE_KEY = 'fwr-demo-storage';
+const LOG_LIMIT = 400;
+
+/** The payload of a JWT, decoded for display only (never verified, never trusted), or null. */
+function jwtPayload(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = JSON.parse(atob(part.padEnd(part.length + ((4 - (part.length % 4)) % 4), '=')));
+    return json && typeof json === 'object' ? json : null;
+  } catch {
+    return null;
+  }
+}
+
+const seconds = (value) => (typeof value === 'number' ? value * 1000 : null);
+
+function rememberedStorage() {
+  try {
+    const value = localStorage.getItem(STORAGE_CHOICE_KEY);
+    return STORAGES.includes(value) ? value : 'localStorage';
+  } catch {
+    return 'localStorage';
+  }
+}
+
+export function createDemo() {
+  const state = reactive({
+    storage: rememberedStorage(),
+    view: 'login', // 'login' | 'session'
+    user: '',
+    now: Date.now(),
+    /** What the countdowns show; derived from the stored tokens, never the tokens themselves. */
+    access: null, // { expiresAt, issuedAt } | null
+    refresh: null, // { expiresAt, issuedAt } | null
+    /** Set by the admin buttons until the token concerned changes: the server refuses it already. */
+    revoked: { access: false, refresh: false },
+    refreshing: false,
+    busy: false,
+    counters: { requests: 0, refreshes: 0, queued: 0, replayed: 0 },
+    log: [],
+    dialog: null, // { reason } while the session-expired dialog is open
+    error: '',
+  });
+
+  let client = null;
+  let unsubscribe = [];
+  let answerDialog = null;
+  let logSeq = 0;
+  let requestSeq = 0;
+  // The tokens last seen, kept out of the reactive state: only to notice that they changed.
+  let seen = { access: null, refresh: null };
+
+  function addLog(type, text, tone = 'info') {
+    state.log.unshift({ id: ++logSeq, at: new Date(), type, text, tone });
+    if (state.log.length > LOG_LIMIT) state.log.length = LOG_LIMIT;
+  }
+
+  /** Re-reads the stored tokens (the library reads storage for every request; so do the countdowns). */
+  function readTokens() {
+    const tokens = client?.getTokens() ?? null;
+    const access = tokens?.accessToken ?? null;
+    const refresh = tokens?.refreshToken ?? null;
+    if (access !== seen.access) state.revoked.access = false;
+    if (refresh !== seen.refresh) state.revoked.refresh = false;
+    seen = { access, refresh };
+
+    const a = access ? jwtPayload(access) : null;
+    state.access = tokens ? { expiresAt: tokens.expiresAt ?? seconds(a?.exp), issuedAt: seconds(a?.iat) } : null;
+    const r = refresh ? jwtPayload(refresh) : null;
+    state.refresh = r ? { expiresAt: seconds(r.exp), issuedAt: seconds(r.iat) } : null;
+    if (a?.sub) state.user = a.sub;
+  }
+
+  function onEvent(event) {
+    const { type, ...fields } = event;
+    switch (type) {
+      case 'refresh-start':
+        state.counters.refreshes += 1;
+        state.refreshing = true;
+        break;
+      case 'refresh-success':
+      case 'refresh-failure':
+      case 'session-expired':
+        state.refreshing = false;
+        break;
+      case 'request-queued':
+        state.counters.queued += 1;
+        break;
+      case 'request-replayed':
+        state.counters.replayed += 1;
+        break;
+      case 'tokens-changed':
+        readTokens();
+        break;
+    }
+    const tone = { 'refresh-failure': 'bad', 'session-expired': 'bad', 'storage-fallback': 'warn' }[type] ?? 'event';
+    addLog(type, formatFields(fields), tone);
+  }
+
+  /** The session-expired dialog: resolves when the user answers it (the seed's MessageBox.confirm). */
+  function onSessionExpired({ reason }) {
+    return new Promise((resolve) => {
+      state.dialog = { reason };
+      answerDialog = resolve;
+    });
+  }
+
+  function createClient(storage) {
+    unsubscribe.forEach((off) => off());
+    // configure() disposes the client it made before and makes this one the default client.
+    client = configure({ ...OPTIONS, storage, onSessionExpired });
+    unsubscribe = EVENTS.map((type) => client.on(type, onEvent));
+    readTokens();
+  }
+
+  async function logIn(user) {
+    state.busy = true;
+    state.error = '';
+    try {
+      // The login call goes out without a token (`auth: false`) and is never refreshed.
+      const response = await fetchWithRefresh('/login', {
+        method: 'POST',
+        auth: false,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ user }),
+      });
+      const body = await response.json().catch(() => null);
+      if (!response.ok || body?.code !== 0 || typeof body.data?.token !== 'string') {
+        throw new Error(`login refused (HTTP ${response.status}${body?.code !== undefined ? `, code ${body.code}` : ''})`);
+      }
+      client.setTokens({ accessToken: body.data.token, refreshToken: body.data.refreshToken });
+      state.user = user;
+      state.view = 'session';
+      addLog('login', `logged in as ${user}`, 'good');
+    } catch (error) {
+      state.error = error.message;
+      addLog('login', `login failed: ${error.message}`, 'bad');
+    } finally {
+      state.busy = false;
+    }
+  }
+
+  async function sendRequest() {
+    const n = ++requestSeq;
+    state.counters.requests += 1;
+    const started = performance.now();
+    const elapsed = () => `${Math.round(performance.now() - started)} ms`;
+    try {
+      const response = await fetchWithRefresh('/api/me');
+      const body = await response.json().catch(() => null);
+      const code = body && typeof body === 'object' ? body.code : undefined;
+      const ok = response.ok && code === 0;
+      const detail = code === undefined ? '' : ` · code ${code}`;
+      addLog('request', `#${n} GET /api/me → HTTP ${response.status}${detail} · ${elapsed()}`, ok ? 'good' : 'bad');
+    } catch (error) {
+      const reason = error.reason ? ` (${error.reason})` : '';
+      addLog('request', `#${n} GET /api/me → ${error.name}${reason} · ${elapsed()}`, 'bad');
+    }
+  }
+
+  async function sendMany(count) {
+    addLog('info', `sending ${count} requests at once`);
+    await Promise.all(Array.from({ length: count }, sendRequest));
+  }
+
+  async function expire(which) {
+    try {
+      const response = await fetch(`/__admin/expire-${which}`, { method: 'POST' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      state.revoked[which] = true;
+      addLog('admin', `${which} token expired on the server (the local clock still says it is valid)`, 'warn');
+    } catch (error) {
+      addLog('admin', `could not expire the ${which} token: ${error.message}`, 'bad');
+    }
+  }
+
+  function logOut() {
+    client.clearTokens();
+    state.view = 'login';
+    addLog('logout', 'logged out');
+  }
+
+  /** Re-creates the client on another storage and moves the current tokens over. */
+  function switchStorage(storage) {
+    if (storage === state.storage || !STORAGES.includes(storage)) return;
+    const tokens = client.getTokens();
+    client.clearTokens(); // leave nothing behind in the storage we leave
+    createClient(storage);
+    if (tokens) {
+      const moved = { accessToken: tokens.accessToken };
+      if (tokens.refreshToken) moved.refreshToken = tokens.refreshToken;
+      if (tokens.expiresAt != null) moved.expiresAt = tokens.expiresAt;
+      client.setTokens(moved);
+    }
+    state.storage = storage;
+    try {
+      localStorage.setItem(STORAGE_CHOICE_KEY, storage);
+    } catch {
+      // the choice is simply not remembered
+    }
+    addLog('storage', `storage is now ${storage}${tokens ? ' (tokens moved over)' : ''}`);
+  }
+
+  /** The dialog's answer: 'relogin' clears the tokens and shows the login form; 'stay' keeps the page. */
+  function answer(choice) {
+    if (!state.dialog) return;
+    state.dialog = null;
+    if (choice === 'relogin') {
+      client.clearTokens();
+      state.view = 'login';
+      addLog('dialog', '重新登陆: back to the login form');
+    } else {
+      addLog('dialog', '取消: staying on the page');
+    }
+    const resolve = answerDialog;
+    answerDialog = null;
+    resolve?.();
+  }
+
+  function tick() {
+    state.now = Date.now();
+    readTokens();
+  }
+
+  function clearLog() {
+    state.log.length = 0;
+    Object.assign(state.counters, { requests: 0, refreshes: 0, queued: 0, replayed: 0 });
+  }
+
+  createClient(state.storage);
+  if (client.getTokens()) state.view = 'session';
+
+  return {
+    state,
+    get client() {
+      return client;
+    },
+    logIn,
+    sendRequest,
+    sendMany,
+    expire,
+    logOut,
+    switchStorage,
+    answer,
+    tick,
+    clearLog,
+  };
+}
+
+const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour12: false });
+
+/** `key=value` pairs of an event's fields (no event carries a token). */
+function formatFields(fields) {
+  return Object.entries(fields)
+    .map(([key, value]) => {
+      if (key === 'expiresAt' && typeof value === 'number') return `${key}=${clock(value)}`;
+      if (key === 'durationMs' && typeof value === 'number') return `${key}=${Math.round(value)}`;
+      if (key === 'url' && typeof value === 'string' && value.startsWith(location.origin)) {
+        return `${key}=${value.slice(location.origin.length)}`;
+      }
+      return `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    })
+    .join('  ');
+}
