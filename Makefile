@@ -1,13 +1,17 @@
 # The two commands: `make test` and `make demo`. Both install what is missing first.
-.PHONY: test demo tools package size fmt-check clippy test-native test-types test-browser test-e2e clean
+.PHONY: test demo tools package size backend app fmt-check clippy test-native test-server test-types \
+	test-browser test-e2e clean
 
 PORT ?= 8787
+BACKEND := target/debug/fwr-backend
 
-test: tools fmt-check clippy test-native package size test-types test-browser test-e2e
+test: tools fmt-check clippy test-native test-server package size test-types backend app test-browser test-e2e
 
-demo: tools package
-	@echo "Demo: open http://127.0.0.1:$(PORT)/static/examples/basic/index.html (Ctrl-C stops it)"
-	node tests/backend/server.mjs --port $(PORT) --static . --access-ttl 60 --refresh-ttl 600
+# The Vue demo, served with its API by the reference backend on one 127.0.0.1 port: access tokens
+# live 60 s, refresh tokens 10 minutes (the demo's proactive window is 30 s).
+demo: tools package backend app
+	@echo "Demo: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BACKEND) --port $(PORT) --app www/app/dist --static . --admin --access-ttl 60 --refresh-ttl 600
 
 tools:
 	@scripts/install-tools.sh
@@ -18,25 +22,37 @@ package: tools
 size: package
 	scripts/size.sh 35
 
+# The reference backend (www/server), a debug build: the workspace's release profile is tuned for
+# the wasm module's size.
+backend: tools
+	cargo build --quiet -p fwr-backend
+
+app: package
+	scripts/build-app.sh
+
 fmt-check:
-	cargo fmt --check
+	cargo fmt --all --check
 
 clippy: tools
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --lib --features module -- -D warnings
+	cargo clippy --quiet -p fwr-backend --all-targets -- -D warnings
 
 test-native:
 	cargo test --quiet --lib --test machine
 
+test-server:
+	cargo test --quiet -p fwr-backend
+
 test-types: tools
 	node_modules/.bin/tsc -p tests/types
 
-test-browser: tools
+test-browser: tools backend
 	scripts/browser-tests.sh
 
-test-e2e: package
+test-e2e: package backend app
 	node --test --test-timeout=120000 tests/e2e/ tests/pack/
 
 clean:
-	rm -rf target pkg node_modules
+	rm -rf target pkg node_modules www/app/node_modules www/app/dist

@@ -1,6 +1,7 @@
-//! Against the real test backend (`tests/backend/server.mjs`), through the browser's own `fetch`:
-//! its URL comes at build time from `FWR_BACKEND` (set by `scripts/browser-tests.sh`). The page
-//! runs on another 127.0.0.1 port, so these are CORS requests, preflights included.
+//! Against the real reference backend (www/server, the `fwr-backend` binary), through the browser's
+//! own `fetch`: its URL comes at build time from `FWR_BACKEND` (set by
+//! `scripts/browser-tests.sh`). The page runs on another 127.0.0.1 port, so these are CORS
+//! requests, preflights included.
 
 use crate::support::*;
 use fetch_with_refresh::bindings::AuthClient;
@@ -13,7 +14,7 @@ fn backend_url() -> &'static str {
         Some(url) if !url.is_empty() => url.trim_end_matches('/'),
         _ => panic!(
             "FWR_BACKEND was not set when these tests were built: run them with `make test-browser` \
-             (scripts/browser-tests.sh starts tests/backend/server.mjs and sets FWR_BACKEND to its URL)"
+             (scripts/browser-tests.sh starts the reference backend and sets FWR_BACKEND to its URL)"
         ),
     }
 }

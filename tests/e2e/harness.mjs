@@ -1,18 +1,19 @@
-// Shared setup for the browser tests: a reference backend in this process (serving the repo root
-// under /static/, so /static/pkg/index.js is the built package), one Chromium per test file, and
-// pages on tests/e2e/page.html with the page-side kit (page-kit.js) loaded as `window.kit`.
+// Shared setup for the browser tests: a reference backend (the Rust binary, started by backend.mjs,
+// serving the repo root under /static/, so /static/pkg/index.js is the built package), one Chromium
+// per test file, and pages on tests/e2e/page.html with the page-side kit (page-kit.js) loaded as
+// `window.kit`.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startBackend } from '../backend/server.mjs';
+import { startBackend } from './backend.mjs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE_ENTRY = new URL('../../pkg/index.js', import.meta.url);
 
 // Debian's Chromium: never a downloaded browser. The --disable-* flags keep it off the (closed)
 // network; --no-sandbox because the tests may run as root.
-const CHROMIUM = {
+export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   args: [
     '--headless=new',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
-import { startBackend } from '../backend/server.mjs';
+import { startBackend } from './backend.mjs';
 import { jwtPayload, openHarness } from './harness.mjs';
 
 const TIMEOUT = { timeout: 30_000 };
