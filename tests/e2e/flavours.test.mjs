@@ -1,8 +1,8 @@
 // Each of the five backend flavours end to end in Chromium, rule by rule (DESIGN.md): the token in
 // the flavour's place and nowhere without auth (1), a proactive refresh that delays nothing (2), one
 // refresh shared by 20 concurrent requests (3, 4), the end of the session (5), a transient failure
-// that keeps the session (6), byte-exact replays and an abort that leaves the queue (7), and no
-// token in what the library reports (9).
+// that keeps the session (6), byte-exact replays and an abort that leaves the queue (7), tokens
+// written to storage by other code (8), and no token in what the library reports (9).
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { jwtPayload, openHarness } from './harness.mjs';
@@ -167,6 +167,23 @@ for (const name of FLAVOURS) {
       const counters = await h.counters();
       // Two first attempts answered "expired"; only the request still wanted is replayed.
       assert.equal(counters.requests[`GET /${name}/api/me`], 3);
+    });
+
+    test('tokens written to storage by other code are used by the next request (rule 8)', TIMEOUT, async () => {
+      const first = await h.run(([n, B]) => window.kit.start(n, B, { options: { storage: 'localStorage' } }), [name, h.B]);
+      // Another tab (or other code) logs in again and writes the new set where the client keeps it.
+      const second = await h.run(async ([n, B]) => {
+        const set = await window.kit.flavours[n].login(B);
+        localStorage.setItem('access_token', set.accessToken);
+        if (set.refreshToken) localStorage.setItem('refresh_token', set.refreshToken);
+        localStorage.removeItem('access_token_expires_at');
+        return set;
+      }, [name, h.B]);
+      assert.notEqual(second.accessToken, first.accessToken);
+      const [r] = await h.run(() => window.kit.concurrently(1, () => window.t.client.fetch('/api/me')));
+      const [me] = assertAllOk([r], codeField);
+      assert.equal(me.tokenJti, jwtPayload(second.accessToken).jti, 'the request carried the token in storage');
+      assert.equal((await h.counters()).refreshCalls, 0);
     });
 
     test('a non-JSON answer passes through untouched', TIMEOUT, async () => {
