@@ -36,7 +36,7 @@ fmt-check:
 clippy: tools
 	cargo clippy --quiet --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --lib --features module -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo clippy --quiet -p fwr-backend --all-targets -- -D warnings
 
 test-native:

@@ -13,7 +13,7 @@ remap=""
 for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
   remap="$remap --remap-path-prefix=${dir%/}="
 done
-RUSTFLAGS="${RUSTFLAGS:-}$remap" cargo build --quiet --release --target wasm32-unknown-unknown --lib --features module
+RUSTFLAGS="${RUSTFLAGS:-}$remap" cargo build --quiet --release --target wasm32-unknown-unknown --lib
 rm -rf "$out" pkg
 mkdir -p "$out" pkg
 wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"

@@ -7,19 +7,12 @@
 //! of [`ports`], implemented in [`web`] and driven by [`client`]; the `#[wasm_bindgen]` exports all
 //! live in [`bindings`].
 //!
-//! The published module is built with the `module` feature: `no_std`, with the small allocator
-//! and the panic handler of [`runtime`]. Without the feature (tests, clippy) the crate links `std`.
-
-#![cfg_attr(feature = "module", no_std)]
-
 extern crate alloc;
 
 pub mod bindings;
 pub mod client;
 pub mod core;
 pub mod ports;
-#[cfg(all(feature = "module", target_arch = "wasm32"))]
-pub mod runtime;
 pub mod vault;
 pub mod web;
 

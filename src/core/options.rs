@@ -153,6 +153,108 @@ pub struct RefreshEndpoint {
     pub response: ResponsePaths,
 }
 
+/// The largest delay a browser timer honours (2^31-1 ms, about 24.8 days): a longer one fires at
+/// once. A timeout option above it is refused rather than silently shortened.
+pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
+/// A matcher (`accessExpired`, `sessionExpired`): rules given as data, or the app's function of
+/// `{status, body}` (`F` is a JS function in the browser, a closure in native tests).
+#[derive(Debug, Clone)]
+pub enum Matcher<F> {
+    /// `{status, codes}`.
+    Rules(MatchRules),
+    /// `(r) => boolean`.
+    Custom(F),
+}
+
+impl<F> Matcher<F> {
+    /// Whether evaluating this matcher needs the parsed body.
+    pub fn needs_body(&self) -> bool {
+        match self {
+            Matcher::Rules(rules) => rules.needs_body(),
+            Matcher::Custom(_) => true,
+        }
+    }
+}
+
+/// How tokens are refreshed.
+#[derive(Debug, Clone)]
+pub enum Refresher<F> {
+    /// A refresh endpoint described by options.
+    Endpoint(Box<RefreshEndpoint>),
+    /// The app's function: `(tokens) => Promise<TokenInput | null>`.
+    Custom(F),
+}
+
+/// Where the tokens are kept (the `storage` option). `S` is the app's own storage object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageChoice<S> {
+    /// `localStorage` (the default).
+    Local,
+    /// `sessionStorage`.
+    Session,
+    /// `document.cookie`.
+    Cookie,
+    /// Memory only: gone with the page.
+    Memory,
+    /// The app's `{getItem, setItem, removeItem}` object.
+    Custom(S),
+}
+
+/// The `SameSite` attribute of the token cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    /// `Strict`.
+    Strict,
+    /// `Lax` (the default).
+    Lax,
+    /// `None` (implies `Secure`).
+    None,
+}
+
+/// The `cookie` option, as given (defaults are applied where the attributes are written).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CookieOptions {
+    /// `Path` (default `/`).
+    pub path: Option<String>,
+    /// `Domain` (default: none, a host-only cookie).
+    pub domain: Option<String>,
+    /// `SameSite` (default `Lax`).
+    pub same_site: Option<SameSite>,
+    /// `Secure` (default: on for https pages, and always with `SameSite=None`).
+    pub secure: Option<bool>,
+    /// `Max-Age` in seconds (default: a session cookie).
+    pub max_age: Option<f64>,
+}
+
+/// Everything the driver needs, validated. `F` is an app function (a matcher, the refresh
+/// function, `onSessionExpired`).
+#[derive(Debug, Clone)]
+pub struct Config<F> {
+    /// `baseURL`.
+    pub base_url: Option<String>,
+    /// The origins that receive the token, each as `scheme://host[:port]` (normalised).
+    pub allowed_origins: Vec<String>,
+    /// Where the token goes.
+    pub attach: Attach,
+    /// How to refresh.
+    pub refresher: Refresher<F>,
+    /// Refresh timeout in ms, at most [`MAX_TIMER_MS`].
+    pub timeout_ms: f64,
+    /// Proactive window in ms.
+    pub window_ms: f64,
+    /// `accessExpired`.
+    pub access_expired: Matcher<F>,
+    /// `sessionExpired`.
+    pub session_expired: Matcher<F>,
+    /// `codeField`, as a dotted path.
+    pub code_field: String,
+    /// `onSessionExpired`.
+    pub on_session_expired: Option<F>,
+    /// Storage keys.
+    pub storage_keys: StorageKeys,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
