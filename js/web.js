@@ -1,23 +1,23 @@
-// The browser side of the fetch path, called from src/web/*.rs: the parts that only move
-// JavaScript objects around (normalising a request so it can be sent twice, reading a response
-// once, timing out a promise). Decisions stay in Rust; these functions decide nothing.
-//
-// Why JavaScript: every property read or constructor call made from Rust is an import with its
-// own glue on both sides. Written in Rust, these few functions cost about 10 KB of the module
-// (measured); here they are a few hundred bytes.
+// The browser side of the fetch path, called from src/web/fetch.rs: the parts that only move
+// JavaScript objects around (resolving a URL, making a request replayable, reading a body once
+// and handing back an equal Response). Every decision (which requests are ours, where the token
+// goes, which answers are read, what they mean) is made in Rust; these functions decide nothing.
 
 const COPIED = ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'];
 
 /**
- * A caller's request made replayable: the body read once (unless it is a stream), so every
- * attempt sends the same bytes. `null` when the call is not ours: another origin, `auth: false`.
- * `input` already has the baseURL applied when it was a string.
+ * The absolute URL of a `fetch` input: `joined` (a string input with the baseURL applied) or the
+ * input's own URL, resolved against the page. Throws a TypeError for a URL that does not parse.
  */
-export async function prepare(input, init, allowedOrigins) {
+export function hrefOf(input, joined) {
+  const url = joined ?? (input instanceof Request ? input.url : String(input?.href ?? input));
+  return new URL(url, globalThis.location?.href).href;
+}
+
+/** A caller's request made replayable: the body read once (unless it is a stream). */
+export async function prepare(input, init, href) {
   const isRequest = input instanceof Request;
-  const url = isRequest ? input.url : new URL(input?.href ?? input, globalThis.location?.href).href;
-  if (init?.auth === false || !allowedOrigins.includes(new URL(url).origin)) return null;
-  const request = isRequest && init === undefined ? input : new Request(isRequest ? input : url, init);
+  const request = isRequest && init === undefined ? input : new Request(isRequest ? input : href, init);
   const stream = init?.body instanceof ReadableStream;
   const bytes = request.body && !stream ? new Uint8Array(await request.arrayBuffer()) : null;
   return new Outgoing(request, bytes, stream);
@@ -28,106 +28,98 @@ class Outgoing {
     this.request = request;
     this.bytes = bytes;
     this.stream = stream;
-    this.url = request.url;
-    this.method = request.method;
-    const { signal } = request;
-    // Resolves with the reason when the caller aborts (never otherwise).
-    this.aborted = new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
   }
 
-  /** The abort reason when the caller has aborted already. */
-  get abortReason() {
-    return this.request.signal.aborted ? this.request.signal.reason : undefined;
+  get method() {
+    return this.request.method;
   }
 
-  /** `[input, init]` for one attempt: the token in `header` (as `value`) or in the `query` parameter. */
-  attempt(header, value, query, token) {
+  get signal() {
+    return this.request.signal;
+  }
+
+  /** One attempt: a Request to `url` with `header` set to `value` when given. */
+  attempt(url, header, value) {
     const { request } = this;
     const headers = new Headers(request.headers);
-    let url = this.url;
-    if (header) headers.set(header, value);
-    if (query) {
-      const withToken = new URL(url);
-      withToken.searchParams.set(query, token);
-      url = withToken.href;
-    }
+    if (header !== undefined) headers.set(header, value);
     const init = { method: request.method, headers, signal: request.signal };
     for (const key of COPIED) init[key] = request[key];
     if (this.bytes) init.body = this.bytes;
     if (this.stream) Object.assign(init, { body: request.body, duplex: 'half' });
-    return [url, init];
+    return new Request(url, init);
   }
 }
 
-const JSON_TYPE = /^(application\/json|text\/json|[^;]*\+json)\s*(;|$)/i;
-const NULL_BODY = [101, 204, 205, 304];
+/**
+ * A Response equal to `original` with the body `body`, keeping what the constructor cannot set
+ * (`url`, `redirected`, `type`), on it and on its clones.
+ */
+function rebuilt(body, original) {
+  const { status, statusText, headers, url, redirected, type } = original;
+  const keep = (response) => Object.defineProperties(response, {
+    url: { value: url },
+    redirected: { value: redirected },
+    type: { value: type },
+    clone: { value: () => keep(Response.prototype.clone.call(response)) },
+  });
+  return keep(new Response(body, { status, statusText, headers }));
+}
 
 /**
- * `[response, body]`: when `readBody` and the answer is JSON, its body parsed (undefined when it is
- * not valid JSON) and an equal Response rebuilt from the bytes read; otherwise the response
- * untouched and unread.
+ * Reads a JSON answer once, at most `cap` bytes: `[response, body]` with the body parsed
+ * (undefined when it is not JSON) and an equal Response rebuilt from the bytes read. Past `cap`,
+ * the body is left unparsed and the response handed back whole (what was read, then the rest).
  */
-export async function inspect(response, readBody) {
-  if (!(response instanceof Response)) throw new TypeError('fetch-with-refresh: fetch resolved with something that is not a Response');
-  const { status } = response;
-  if (!readBody || !response.body || NULL_BODY.includes(status) || status < 200 || !JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
-    return [response, undefined];
+export async function readJson(response, cap) {
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > cap) {
+      const rest = new ReadableStream({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+        },
+        async pull(controller) {
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        },
+        cancel(reason) {
+          return reader.cancel(reason);
+        },
+      });
+      return [rebuilt(rest, response), undefined];
+    }
   }
-  const bytes = await response.arrayBuffer();
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
   let body;
   try {
     body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     body = undefined;
   }
-  const copy = new Response(bytes, { status, statusText: response.statusText, headers: response.headers });
-  for (const key of ['url', 'redirected', 'type']) Object.defineProperty(copy, key, { value: response[key] });
-  return [copy, body];
+  return [rebuilt(bytes, response), body];
 }
 
-/** The business code at the dotted `path` of `body`, as text; undefined when there is none. */
-export function codeOf(body, path) {
-  const code = path.split('.').reduce((value, key) => (value == null ? undefined : value[key]), body);
-  return typeof code === 'string' || Number.isInteger(code) ? String(code) : undefined;
+/** `fetch(input, init)` as a promise, whatever `fetch` returns or throws; the global one when none. */
+export function callFetch(fetch, input, init) {
+  return Promise.resolve().then(() => (fetch ?? globalThis.fetch)(input, init));
 }
 
-/** The app's matcher function on `{status, body}`; a throw counts as "no match". */
-export function matches(matcher, status, body) {
-  try {
-    return Boolean(matcher({ status, body }));
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Runs `start(signal)` (a function returning a promise) for at most `ms` milliseconds. Rejects with
- * `{ timeout: true }` when the time runs out, after aborting `signal`.
- */
-export function withTimeout(start, ms) {
-  const controller = new AbortController();
-  let timer;
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject({ timeout: true });
-    }, ms);
-  });
-  return Promise.race([Promise.resolve().then(() => start(controller.signal)), deadline]).finally(() => clearTimeout(timer));
-}
-
-/**
- * The refresh endpoint call: `fetch` with the plain request the core built (its headers as JSON
- * `[[name, value], …]`), for `withTimeout`.
- */
-export function refreshCall(fetch, url, method, headers, body) {
-  return (signal) => fetch(url, { method, headers: JSON.parse(headers), body: body ?? undefined, signal })
-    .then((response) => inspect(response, true));
-}
-
-/** The app's refresh function called with the current tokens, for `withTimeout`. */
-export function refreshFunction(refresh, tokens) {
-  return () => refresh(tokens);
+/** The app's function called with `argument`, as a promise, whatever it returns or throws. */
+export function callAsync(fn, argument) {
+  return Promise.resolve().then(() => fn(argument));
 }
 
 const EVENTS = ['refresh-start', 'refresh-success', 'refresh-failure', 'session-expired', 'tokens-changed',
@@ -187,17 +179,4 @@ export function makeError(name, message, reason, status, cause) {
 /** The message of a thrown value (runtime or app errors: never a stored value). */
 export function messageOf(error) {
   return String(error?.message ?? error);
-}
-
-/** The global `fetch`, looked up at each call (a fetch patched later is the one used). */
-export function globalFetch() {
-  if (typeof globalThis.fetch !== 'function') {
-    throw makeError('TypeError', 'there is no global fetch here; pass the `fetch` option');
-  }
-  return globalThis.fetch;
-}
-
-/** `fetch(input, init)` as a promise, whatever `fetch` returns or throws. */
-export function callFetch(fetch, input, init) {
-  return Promise.resolve().then(() => fetch(input, init));
 }

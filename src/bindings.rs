@@ -1,13 +1,14 @@
 //! Every `#[wasm_bindgen]` export of the package, and nothing else: the `AuthClient` class. The JS
-//! entry (`js/index.js`) exports it next to `ready`, `configure` and `fetchWithRefresh` (which
-//! keep the default client there: JS module state needs no global in the `no_std` module); the
+//! entry (`js/index.js`) exports it next to `ready`, `configure` and `fetchWithRefresh`; the
 //! TypeScript declarations are hand-written in `js/index.d.ts`.
 
-use crate::client::Client;
-use crate::prelude::*;
-use crate::web::options;
-use alloc::rc::Rc;
+use crate::client::{Client, SetTokensError};
+use crate::core::options::{self as core_options, Config};
+use crate::core::tokens::TokenError;
+use crate::web::platform::WebPlatform;
+use crate::web::{errors, js, options};
 use js_sys::{Function, Promise};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -16,7 +17,31 @@ use wasm_bindgen_futures::future_to_promise;
 #[wasm_bindgen(js_name = AuthClient)]
 #[derive(Debug)]
 pub struct AuthClient {
-    inner: Rc<Client>,
+    inner: Rc<Client<WebPlatform>>,
+}
+
+/// The old options reader's result in the client's configuration.
+fn config_of(parsed: options::Config) -> Config<Function> {
+    let matcher = |m: options::Matcher| match m {
+        options::Matcher::Rules(rules) => core_options::Matcher::Rules(rules),
+        options::Matcher::Function(f) => core_options::Matcher::Custom(f),
+    };
+    Config {
+        base_url: parsed.base_url,
+        allowed_origins: parsed.allowed_origins.iter().filter_map(|o| o.as_string()).collect(),
+        attach: parsed.attach,
+        refresher: match parsed.refresher {
+            options::Refresher::Endpoint(e) => core_options::Refresher::Endpoint(e),
+            options::Refresher::Function(f) => core_options::Refresher::Custom(f),
+        },
+        timeout_ms: parsed.timeout_ms.min(core_options::MAX_TIMER_MS),
+        window_ms: parsed.window_ms,
+        access_expired: matcher(parsed.access_expired),
+        session_expired: matcher(parsed.session_expired),
+        code_field: parsed.code_field,
+        on_session_expired: parsed.on_session_expired,
+        storage_keys: parsed.storage_keys,
+    }
 }
 
 #[wasm_bindgen(js_class = AuthClient)]
@@ -25,43 +50,63 @@ impl AuthClient {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<AuthClient, JsValue> {
         let parsed = options::parse(&options)?;
-        Ok(AuthClient { inner: Rc::new(Client::new(parsed)) })
+        let platform = WebPlatform::new(parsed.fetch);
+        Ok(AuthClient { inner: Rc::new(Client::new(config_of(parsed.config), parsed.store, platform)) })
     }
 
     /// `fetch(input, init)`: like `fetch`, with the token attached and refreshed as needed.
     pub fn fetch(&self, input: JsValue, init: JsValue) -> Promise {
-        future_to_promise(Rc::clone(&self.inner).fetch(input, init))
+        let client = Rc::clone(&self.inner);
+        future_to_promise(async move { client.fetch((input, init)).await.map(JsValue::from) })
     }
 
     /// Stores a new token set: `{ accessToken, refreshToken?, expiresIn?, expiresAt? }`.
     #[wasm_bindgen(js_name = setTokens)]
     pub fn set_tokens(&self, tokens: JsValue) -> Result<(), JsValue> {
-        self.inner.set_tokens(&tokens)
+        if !tokens.is_object() {
+            return Err(errors::bad_option(
+                "setTokens(tokens)",
+                "an object such as { accessToken, refreshToken, expiresIn }",
+                &tokens,
+            ));
+        }
+        self.inner.set_tokens(&tokens).map_err(|error| match error {
+            SetTokensError::Disposed => errors::disposed(),
+            SetTokensError::Invalid(error) => errors::type_error(match error {
+                TokenError::BadAccessToken => "setTokens: `accessToken` must be a non-empty token string",
+                TokenError::BadRefreshToken => "setTokens: `refreshToken` must be a non-empty token string",
+                TokenError::BadExpiry => {
+                    "setTokens: `expiresIn` (seconds) and `expiresAt` (epoch ms) must be non-negative numbers"
+                }
+            }),
+        })
     }
 
     /// The stored tokens, `{ accessToken, refreshToken, expiresAt }`, or `null`.
     #[wasm_bindgen(js_name = getTokens)]
     pub fn get_tokens(&self) -> JsValue {
-        self.inner.get_tokens()
+        self.inner.get_tokens().map_or(JsValue::NULL, |tokens| js::snapshot(&tokens))
     }
 
     /// Removes the stored tokens (a logout).
     #[wasm_bindgen(js_name = clearTokens)]
-    pub fn clear_tokens(&self) {
-        self.inner.clear_tokens();
+    pub fn clear_tokens(&self) -> Result<(), JsValue> {
+        self.inner.clear_tokens()
     }
 
     /// Refreshes now, or joins the refresh in flight; resolves when it is done.
     pub fn refresh(&self) -> Promise {
-        future_to_promise(Rc::clone(&self.inner).refresh())
+        let client = Rc::clone(&self.inner);
+        future_to_promise(async move { client.refresh().await.map(|()| JsValue::UNDEFINED) })
     }
 
     /// Listens to an event; returns the function that stops listening.
     pub fn on(&self, kind: String, listener: JsValue) -> Result<Function, JsValue> {
-        self.inner.on(&kind, &listener)
+        self.inner.platform().listeners().on(&kind, &listener)
     }
 
-    /// Rejects every pending call with `DisposedError` and removes the listeners.
+    /// Final: rejects every pending call with `DisposedError`, abandons the refresh in flight and
+    /// removes the listeners; nothing is written to storage afterwards.
     pub fn dispose(&self) {
         self.inner.dispose();
     }

@@ -1,42 +1,36 @@
-//! The driver: runs the core's [`Machine`] over the ports. It owns the per-request mailboxes (the
-//! queue of pending promises), the single refresh task and the listeners; it feeds the machine
-//! what happens and carries out what the machine decides, and nothing else.
+//! The driver: runs the core's [`Machine`] over the ports of [`crate::ports`]. It owns the
+//! per-request mailboxes (the queue of pending promises), the single refresh task and its
+//! deadline; it feeds the machine what happens and carries out what the machine decides, and
+//! nothing else. It names no browser type, so the native tests run it over fake ports.
 //!
-//! No `RefCell` borrow is ever held across a call into JavaScript (a listener or callback may call
+//! No `RefCell` borrow is ever held across a call into a port (a listener or callback may call
 //! back into the client), and no path panics: every failure becomes a rejected promise.
 
-use crate::core::classify::{classify, refresh_verdict, Code, RefreshVerdict};
-use crate::core::machine::{
-    Effect, EndReason, Failure, FailureKind, Input, Machine, RefreshFailure, RefreshResult, RequestId,
-    SessionEnd,
+use crate::core::attach;
+use crate::core::classify::{
+    classify, refresh_verdict, should_read_body, Code, RefreshVerdict, BODY_READ_CAP,
 };
-use crate::core::options::ResponsePaths;
-use crate::core::refresh::{build_request, read_answer};
-use crate::core::tokens::{Secret, TokenError, TokenSet};
-use crate::ports::Transport;
-use crate::prelude::*;
+use crate::core::machine::{
+    Effect, EndReason, Failure, FailureKind, Input, Machine, Notice, RefreshFailure, RefreshResult,
+    RequestId, SessionEnd,
+};
+use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
+use crate::core::refresh::{build_request, read_answer, Scalar};
+use crate::core::tokens::{TokenError, TokenSet};
+use crate::ports::{KeyValueStore, Platform};
 use crate::vault::{Fallback, TokenVault};
-use crate::web::events::{self, Emitter, RequestInfo};
-use crate::web::options::{Config, Matcher, Parsed, Refresher};
-use crate::web::request::{self, Outgoing};
-use crate::web::{errors, js, refresh_call, response};
-use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
-use core::future::poll_fn;
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
-use js_sys::{Function, Object, Promise};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use std::cell::{Cell, RefCell};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 /// What a waiting request is told to do next.
 #[derive(Debug)]
 enum Command {
-    Send(Option<Secret>),
+    Send(Option<crate::core::tokens::Secret>),
     Deliver,
     Fail(Failure),
-    Abort(JsValue),
     Dispose,
 }
 
@@ -49,12 +43,9 @@ struct Mailbox {
     url: String,
 }
 
-impl core::fmt::Debug for Mailbox {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Mailbox")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .finish_non_exhaustive()
+impl std::fmt::Debug for Mailbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailbox").field("method", &self.method).finish_non_exhaustive()
     }
 }
 
@@ -75,86 +66,143 @@ impl Mailbox {
             }
         }
     }
+}
 
-    async fn next(&self) -> Command {
-        poll_fn(|cx| self.poll(cx)).await
+/// Set once by `dispose()`; wakes whatever waits on it (the refresh task).
+#[derive(Default)]
+struct Disposal {
+    done: Cell<bool>,
+    waker: Cell<Option<Waker>>,
+}
+
+impl std::fmt::Debug for Disposal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Disposal").field("done", &self.done.get()).finish_non_exhaustive()
     }
 }
 
+impl Disposal {
+    fn set(&self) {
+        self.done.set(true);
+        if let Some(waker) = self.waker.take() {
+            waker.wake();
+        }
+    }
+
+    fn poll(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.done.get() {
+            Poll::Ready(())
+        } else {
+            self.waker.set(Some(cx.waker().clone()));
+            Poll::Pending
+        }
+    }
+}
+
+/// Which of two futures finished first.
+enum First<A, B> {
+    Left(A),
+    Right(B),
+}
+
+/// Runs `a` and `b` together until one finishes; the other is dropped (which cancels it).
+async fn first<A: Future, B: Future>(a: A, b: B) -> First<A::Output, B::Output> {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    poll_fn(|cx| {
+        if let Poll::Ready(out) = a.as_mut().poll(cx) {
+            return Poll::Ready(First::Left(out));
+        }
+        b.as_mut().poll(cx).map(First::Right)
+    })
+    .await
+}
+
+/// Why `setTokens` refused its argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetTokensError {
+    /// The client has been disposed.
+    Disposed,
+    /// The token set is not valid.
+    Invalid(TokenError),
+}
+
 /// A client: the state behind one `AuthClient`.
-pub struct Client {
-    config: Config,
+pub struct Client<P: Platform> {
+    config: Config<P::Function>,
+    platform: P,
     machine: RefCell<Machine>,
     vault: TokenVault,
-    transport: Box<dyn Transport>,
-    listeners: Emitter,
     mailboxes: RefCell<Vec<(RequestId, Rc<Mailbox>)>>,
     next_id: Cell<RequestId>,
     refresh_started: Cell<f64>,
     /// What made the last refresh fail (a network error, what the refresh function threw), for
     /// the `cause` of the `RefreshError`s it causes.
-    refresh_cause: RefCell<Option<JsValue>>,
-    disposed: Cell<bool>,
+    refresh_cause: RefCell<Option<P::Error>>,
+    disposal: Disposal,
 }
 
-impl core::fmt::Debug for Client {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl<P: Platform> std::fmt::Debug for Client<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("machine", &self.machine)
             .field("vault", &self.vault)
-            .field("disposed", &self.disposed.get())
+            .field("disposed", &self.disposal.done.get())
             .finish_non_exhaustive()
     }
 }
 
-fn now() -> f64 {
-    js_sys::Date::now()
-}
-
 /// Removes a request's mailbox when its call ends, however it ends.
-struct Registration<'a> {
-    client: &'a Client,
+struct Registration<'a, P: Platform> {
+    client: &'a Client<P>,
     id: RequestId,
 }
 
-impl Drop for Registration<'_> {
+impl<P: Platform> Drop for Registration<'_, P> {
     fn drop(&mut self) {
         self.client.mailboxes.borrow_mut().retain(|(id, _)| *id != self.id);
     }
 }
 
-impl Client {
-    /// A client from parsed options.
-    pub fn new(parsed: Parsed) -> Client {
-        let Parsed { config, store, transport } = parsed;
-        let custom = matches!(config.refresher, Refresher::Function(_));
+impl<P: Platform> Client<P> {
+    /// A client over `platform`, keeping its tokens in `store`.
+    pub fn new(config: Config<P::Function>, store: Box<dyn KeyValueStore>, platform: P) -> Client<P> {
+        let custom = matches!(config.refresher, Refresher::Custom(_));
         Client {
             machine: RefCell::new(Machine::new(config.window_ms, custom)),
             vault: TokenVault::new(config.storage_keys.clone(), store),
             config,
-            transport,
-            listeners: Emitter::new(),
+            platform,
             mailboxes: RefCell::new(Vec::new()),
             next_id: Cell::new(1),
             refresh_started: Cell::new(0.0),
             refresh_cause: RefCell::new(None),
-            disposed: Cell::new(false),
+            disposal: Disposal::default(),
         }
     }
 
+    /// The platform the client runs on.
+    pub fn platform(&self) -> &P {
+        &self.platform
+    }
+
+    fn disposed(&self) -> bool {
+        self.disposal.done.get()
+    }
+
     fn report_fallback(&self) -> impl Fn(Fallback) + '_ {
-        move |fallback: Fallback| {
-            if self.listeners.wants("storage-fallback") {
-                self.listeners.emit("storage-fallback", &events::fallback_event(&fallback));
-            }
-        }
+        move |fallback: Fallback| self.platform.storage_fell_back(&fallback)
     }
 
     fn load(&self) -> Option<TokenSet> {
         self.vault.load(&self.report_fallback())
     }
 
+    /// Feeds the machine and carries out what it decides. After `dispose()` nothing is fed: no
+    /// refresh starts and nothing is written.
     fn feed(self: &Rc<Self>, input: Input<'_>) {
+        if self.disposed() {
+            return;
+        }
         let effects = self.machine.borrow_mut().handle(input);
         self.apply(effects);
     }
@@ -177,39 +225,25 @@ impl Client {
                 Effect::Deliver { id } => self.post(id, Command::Deliver),
                 Effect::Fail { id, failure } => self.post(id, Command::Fail(failure)),
                 Effect::StartRefresh { .. } => {
-                    self.refresh_started.set(now());
-                    wasm_bindgen_futures::spawn_local(Rc::clone(self).run_refresh());
+                    self.refresh_started.set(self.platform.now());
+                    self.platform.spawn(Rc::clone(self).run_refresh());
                 }
                 Effect::SaveTokens(tokens) => self.vault.save(&tokens, &self.report_fallback()),
                 Effect::ClearTokens => self.vault.clear(&self.report_fallback()),
-                Effect::CallSessionExpired(end) => self.call_session_expired(&end),
-                Effect::Notify(notice) => {
-                    let request = match &notice {
-                        crate::core::machine::Notice::Queued { id, .. }
-                        | crate::core::machine::Notice::Replayed { id, .. } => self.mailbox(*id),
-                        _ => None,
-                    };
-                    let info = request.as_ref().map(|m| RequestInfo { method: &m.method, url: &m.url });
-                    let duration = now() - self.refresh_started.get();
-                    let (kind, event) = events::notice_event(&notice, info, duration);
-                    if self.listeners.wants(kind) {
-                        self.listeners.emit(kind, &event);
+                Effect::CallSessionExpired(end) => {
+                    if let Some(callback) = &self.config.on_session_expired {
+                        self.platform.session_expired(callback, &end);
                     }
                 }
-            }
-        }
-    }
-
-    fn call_session_expired(&self, end: &SessionEnd) {
-        let Some(callback) = &self.config.on_session_expired else { return };
-        let info = Object::new();
-        events::session_info(&info, end);
-        // The app's dialog may return a promise; a rejection there must not become unhandled.
-        if let Ok(result) = callback.call1(&JsValue::UNDEFINED, &info) {
-            if let Ok(promise) = result.dyn_into::<Promise>() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = JsFuture::from(promise).await;
-                });
+                Effect::Notify(notice) => {
+                    let request = match &notice {
+                        Notice::Queued { id, .. } | Notice::Replayed { id, .. } => self.mailbox(*id),
+                        _ => None,
+                    };
+                    let request = request.as_ref().map(|m| (m.method.as_str(), m.url.as_str()));
+                    let duration = self.platform.now() - self.refresh_started.get();
+                    self.platform.notify(&notice, request, duration);
+                }
             }
         }
     }
@@ -223,52 +257,52 @@ impl Client {
     }
 
     /// `fetch(input, init)` with tokens attached, refreshed and replayed as the options say.
-    pub async fn fetch(self: Rc<Self>, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
-        if self.disposed.get() {
-            return Err(errors::disposed());
+    pub async fn fetch(self: Rc<Self>, call: P::Call) -> Result<P::Response, P::Error> {
+        if self.disposed() {
+            return Err(self.platform.disposed());
         }
-        let (input, prepared) =
-            request::prepare(&input, &init, self.config.base_url.as_deref(), &self.config.allowed_origins);
-        let prepared = JsFuture::from(prepared).await?;
-        if prepared.is_null() {
-            return JsFuture::from(self.transport.fetch(&input, &init)?).await;
+        let destination = self.platform.destination(&call, self.config.base_url.as_deref())?;
+        if !attach::is_ours(&destination.url, destination.auth, &self.config.allowed_origins) {
+            return self.platform.pass_through(call, &destination).await;
         }
-        let prepared: Outgoing = prepared.unchecked_into();
-        if let Some(reason) = prepared.abort_reason() {
+        let prepared = self.platform.prepare(call, &destination).await?;
+        if let Some(reason) = self.platform.abort_reason(&prepared.request) {
             // Aborted before it started: nothing is sent.
             return Err(reason);
         }
-        let (id, mailbox) = self.register(prepared.method(), prepared.url());
+        if self.disposed() {
+            return Err(self.platform.disposed());
+        }
+        let (id, mailbox) = self.register(prepared.method, destination.url.clone());
         let _registration = Registration { client: &self, id };
         // An abort while the request waits (for a refresh) takes it out of the queue at once; in
-        // flight, `fetch` itself rejects.
-        let mut aborted = JsFuture::from(prepared.aborted());
+        // flight, `fetch` itself rejects. Dropping the watch removes its listener.
+        let mut aborted = self.platform.aborted(&prepared.request);
         let tokens = self.load();
-        self.feed(Input::Start { id, now: now(), tokens: tokens.as_ref(), replayable: !prepared.stream() });
-        let mut answer = JsValue::UNDEFINED;
+        let now = self.platform.now();
+        self.feed(Input::Start { id, now, tokens: tokens.as_ref(), replayable: prepared.replayable });
+        let mut answer = None;
         loop {
             let command = poll_fn(|cx| match mailbox.poll(cx) {
-                Poll::Ready(command) => Poll::Ready(command),
-                Poll::Pending => {
-                    Pin::new(&mut aborted).poll(cx).map(|reason| Command::Abort(reason.unwrap_or_else(|e| e)))
-                }
+                Poll::Ready(command) => Poll::Ready(Ok(command)),
+                Poll::Pending => std::pin::Pin::new(&mut aborted).poll(cx).map(Err),
             });
             match command.await {
-                Command::Send(token) => {
-                    let (next, body) = match self.send(&prepared, token.as_ref()).await {
-                        Ok(pair) => pair,
+                Ok(Command::Send(token)) => {
+                    let attempt = attach::attempt(&self.config.attach, &destination.url, token.as_ref());
+                    let header = attempt.header.as_ref().map(|(name, value)| (name.as_str(), value.as_str()));
+                    let outcome = self.exchange(&prepared.request, &attempt.url, header).await;
+                    if self.disposed() {
+                        return Err(self.platform.disposed());
+                    }
+                    let (response, status, code, class) = match outcome {
+                        Ok(parts) => parts,
                         Err(error) => {
                             self.feed(Input::Left { id });
                             return Err(error);
                         }
                     };
-                    let status = js::get(&next, "status").as_f64().unwrap_or(0.0) as u16;
-                    let code = response::code(&body, &self.config.code_field);
-                    let class = classify(
-                        self.matches(&self.config.session_expired, status, code.as_ref(), &body),
-                        self.matches(&self.config.access_expired, status, code.as_ref(), &body),
-                    );
-                    answer = next;
+                    answer = Some(response);
                     let tokens = self.load();
                     self.feed(Input::Response {
                         id,
@@ -278,64 +312,117 @@ impl Client {
                         tokens: tokens.as_ref(),
                     });
                 }
-                Command::Deliver => return Ok(answer),
-                Command::Fail(failure) => return Err(self.error(&failure)),
-                Command::Abort(reason) => {
+                Ok(Command::Deliver) => {
+                    if let Some(response) = answer.take() {
+                        return Ok(response);
+                    }
+                }
+                Ok(Command::Fail(failure)) => return Err(self.error(&failure)),
+                Ok(Command::Dispose) => return Err(self.platform.disposed()),
+                Err(reason) => {
                     self.feed(Input::Left { id });
                     return Err(reason);
                 }
-                Command::Dispose => return Err(errors::disposed()),
             }
         }
     }
 
-    /// Sends one attempt; resolves with the response to hand over and its parsed JSON body.
-    async fn send(&self, prepared: &Outgoing, token: Option<&Secret>) -> Result<(JsValue, JsValue), JsValue> {
-        let (input, init) = prepared.attempt(&self.config.attach, token);
-        let response = JsFuture::from(self.transport.fetch(&input, &init)?).await?;
-        let read_body = self.config.access_expired.needs_body() || self.config.session_expired.needs_body();
-        let pair = JsFuture::from(response::inspect(&response, read_body)).await?;
-        Ok((js::get(&pair, "0"), js::get(&pair, "1")))
+    /// Sends one attempt and classifies the answer: the response to hand over, its status, its
+    /// business code and what it means.
+    async fn exchange(
+        &self,
+        request: &P::Request,
+        url: &str,
+        header: Option<(&str, &str)>,
+    ) -> Result<(P::Response, u16, Option<Code>, crate::core::classify::Class), P::Error> {
+        let response = self.platform.send(request, url, header).await?;
+        let head = self.platform.head(&response);
+        let needs_body = self.config.access_expired.needs_body() || self.config.session_expired.needs_body();
+        let (response, body) = if should_read_body(needs_body, &head, BODY_READ_CAP) {
+            self.platform.read_json(response, BODY_READ_CAP).await?
+        } else {
+            (response, None)
+        };
+        let code = body.as_ref().and_then(|body| self.code(body));
+        let body = body.as_ref();
+        let class = classify(
+            self.matches(&self.config.session_expired, head.status, code.as_ref(), body),
+            self.matches(&self.config.access_expired, head.status, code.as_ref(), body),
+        );
+        Ok((response, head.status, code, class))
     }
 
-    fn matches(&self, matcher: &Matcher, status: u16, code: Option<&Code>, body: &JsValue) -> bool {
+    /// The business code at `codeField` of a parsed body.
+    fn code(&self, body: &P::Body) -> Option<Code> {
+        match self.platform.lookup(body, &self.config.code_field)? {
+            Scalar::Text(text) => Some(Code::from_text(&text)),
+            Scalar::Number(number) => Code::from_number(number),
+        }
+    }
+
+    fn matches(
+        &self,
+        matcher: &Matcher<P::Function>,
+        status: u16,
+        code: Option<&Code>,
+        body: Option<&P::Body>,
+    ) -> bool {
         match matcher {
             Matcher::Rules(rules) => rules.matches(status, code),
-            Matcher::Function(function) => response::matches(function, status, body),
+            Matcher::Custom(function) => self.platform.matches(function, status, body),
         }
     }
 
     /// The error a failed request rejects with.
-    fn error(&self, failure: &Failure) -> JsValue {
-        errors::failure(failure, self.refresh_cause.borrow().clone())
+    fn error(&self, failure: &Failure) -> P::Error {
+        let cause = match failure {
+            Failure::Refresh(_) => self.refresh_cause.borrow().clone(),
+            Failure::SessionExpired => None,
+        };
+        self.platform.failure(failure, cause)
     }
 
     /// `refresh()`: joins the refresh in flight or starts one; resolves when it is done.
-    pub async fn refresh(self: Rc<Self>) -> Result<JsValue, JsValue> {
-        if self.disposed.get() {
-            return Err(errors::disposed());
+    pub async fn refresh(self: Rc<Self>) -> Result<(), P::Error> {
+        if self.disposed() {
+            return Err(self.platform.disposed());
         }
         let (id, mailbox) = self.register("POST".to_owned(), String::new());
         let _registration = Registration { client: &self, id };
         let tokens = self.load();
         self.feed(Input::JoinRefresh { id, tokens: tokens.as_ref() });
         loop {
-            match mailbox.next().await {
-                Command::Deliver => return Ok(JsValue::UNDEFINED),
+            match poll_fn(|cx| mailbox.poll(cx)).await {
+                Command::Deliver => return Ok(()),
                 Command::Fail(failure) => return Err(self.error(&failure)),
-                Command::Dispose => return Err(errors::disposed()),
-                // A refresh waiter is never sent and has no signal.
-                Command::Send(_) | Command::Abort(_) => {}
+                Command::Dispose => return Err(self.platform.disposed()),
+                // A refresh waiter is never sent.
+                Command::Send(_) => {}
             }
         }
     }
 
+    /// The one refresh: under the deadline, and abandoned (its call aborted) by `dispose()`.
     async fn run_refresh(self: Rc<Self>) {
         *self.refresh_cause.borrow_mut() = None;
-        let result = self.perform_refresh().await;
-        if !self.disposed.get() {
-            let tokens = self.load();
-            self.feed(Input::RefreshFinished { result: &result, tokens: tokens.as_ref() });
+        let disposed = poll_fn(|cx| self.disposal.poll(cx));
+        let result = match first(self.refresh_within_deadline(), disposed).await {
+            First::Left(result) => result,
+            First::Right(()) => return,
+        };
+        let tokens = self.load();
+        self.feed(Input::RefreshFinished { result: &result, tokens: tokens.as_ref() });
+    }
+
+    async fn refresh_within_deadline(&self) -> RefreshResult {
+        // The options reader keeps the timeout within what a timer honours.
+        let deadline = self.platform.sleep(self.config.timeout_ms as u32);
+        match first(self.perform_refresh(), deadline).await {
+            First::Left(result) => result,
+            First::Right(()) => {
+                *self.refresh_cause.borrow_mut() = None;
+                RefreshResult::Failed(RefreshFailure { kind: FailureKind::Timeout, status: None })
+            }
         }
     }
 
@@ -344,23 +431,20 @@ impl Client {
         let Some(tokens) = self.load() else {
             return failed(FailureKind::NoRefreshToken, None);
         };
-        let timeout = self.config.timeout_ms;
         let endpoint = match &self.config.refresher {
-            Refresher::Function(function) => {
-                let outcome =
-                    JsFuture::from(refresh_call::call_function(function, &snapshot(&tokens).into(), timeout));
-                return match outcome.await {
-                    Ok(value) if value.is_null() || value.is_undefined() => {
-                        RefreshResult::Refused(SessionEnd {
-                            reason: EndReason::RefreshFunction,
-                            status: None,
-                            code: None,
-                        })
+            Refresher::Custom(function) => {
+                return match self.platform.call_refresh_function(function, &tokens).await {
+                    Ok(None) => RefreshResult::Refused(SessionEnd {
+                        reason: EndReason::RefreshFunction,
+                        status: None,
+                        code: None,
+                    }),
+                    Ok(Some(value)) => {
+                        match self.read_tokens(&value, &ResponsePaths::token_fields(), &tokens) {
+                            Ok(renewed) => RefreshResult::Renewed(renewed),
+                            Err(_) => failed(FailureKind::Malformed, None),
+                        }
                     }
-                    Ok(value) => match read_tokens(&value, tokens.refresh.clone()) {
-                        Ok(renewed) => RefreshResult::Renewed(renewed),
-                        Err(_) => failed(FailureKind::Malformed, None),
-                    },
                     Err(error) => self.refresh_failed(error, FailureKind::Function),
                 };
             }
@@ -370,21 +454,16 @@ impl Client {
             return failed(FailureKind::NoRefreshToken, None);
         };
         let plain = build_request(endpoint, self.config.base_url.as_deref(), &tokens, refresh);
-        let call =
-            self.transport.function().map(|fetch| refresh_call::call_endpoint(&fetch, &plain, timeout));
-        let pair = match call {
-            Ok(promise) => JsFuture::from(promise).await,
-            Err(error) => Err(error),
-        };
-        let pair = match pair {
-            Ok(pair) => pair,
+        let (status, body) = match self.platform.call_refresh(&plain).await {
+            Ok(answer) => answer,
             Err(error) => return self.refresh_failed(error, FailureKind::Network),
         };
-        let body = js::get(&pair, "1");
-        let status = js::get(&js::get(&pair, "0"), "status").as_f64().unwrap_or(0.0) as u16;
-        let code = response::code(&body, &self.config.code_field);
-        let session = self.matches(&self.config.session_expired, status, code.as_ref(), &body);
-        let oauth_error = js::get(&body, "error").as_string();
+        let code = body.as_ref().and_then(|body| self.code(body));
+        let session = self.matches(&self.config.session_expired, status, code.as_ref(), body.as_ref());
+        let oauth_error = match body.as_ref().and_then(|body| self.platform.lookup(body, "error")) {
+            Some(Scalar::Text(text)) => Some(text),
+            _ => None,
+        };
         match refresh_verdict(status, session, oauth_error.as_deref()) {
             RefreshVerdict::Refused => RefreshResult::Refused(SessionEnd {
                 reason: EndReason::RefreshRejected,
@@ -393,87 +472,79 @@ impl Client {
             }),
             RefreshVerdict::Failed => failed(FailureKind::Status, Some(status)),
             RefreshVerdict::Answered => {
-                let lookup = |path: &str| js::scalar(&js::get_path(&body, path));
-                match read_answer(&endpoint.response, lookup, now(), tokens.refresh.clone()) {
-                    Ok(renewed) => RefreshResult::Renewed(renewed),
-                    Err(_) => failed(FailureKind::Malformed, Some(status)),
+                let read = body.as_ref().map(|body| self.read_tokens(body, &endpoint.response, &tokens));
+                match read {
+                    Some(Ok(renewed)) => RefreshResult::Renewed(renewed),
+                    _ => failed(FailureKind::Malformed, Some(status)),
                 }
             }
         }
     }
 
-    /// A refresh call or function that rejected: the deadline, or `kind` with the error as cause.
-    fn refresh_failed(&self, error: JsValue, kind: FailureKind) -> RefreshResult {
-        let kind = if refresh_call::timed_out(&error) { FailureKind::Timeout } else { kind };
-        if kind != FailureKind::Timeout {
-            *self.refresh_cause.borrow_mut() = Some(error);
-        }
+    /// Reads new tokens out of `body`; a missing refresh token keeps the current one.
+    fn read_tokens(
+        &self,
+        body: &P::Body,
+        paths: &ResponsePaths,
+        current: &TokenSet,
+    ) -> Result<TokenSet, TokenError> {
+        let lookup = |path: &str| self.platform.lookup(body, path);
+        read_answer(paths, lookup, self.platform.now(), current.refresh.clone())
+    }
+
+    /// A refresh call or function that failed: `kind`, with the error kept as the cause.
+    fn refresh_failed(&self, error: P::Error, kind: FailureKind) -> RefreshResult {
+        *self.refresh_cause.borrow_mut() = Some(error);
         RefreshResult::Failed(RefreshFailure { kind, status: None })
     }
 
-    /// `setTokens(t)`: validates and stores a new set.
-    pub fn set_tokens(self: &Rc<Self>, value: &JsValue) -> Result<(), JsValue> {
-        if !value.is_object() {
-            return Err(errors::bad_option(
-                "setTokens(tokens)",
-                "an object such as { accessToken, refreshToken, expiresIn }",
-                value,
-            ));
+    /// `setTokens(t)`: validates and stores a new set (`{accessToken, refreshToken?,
+    /// expiresIn?, expiresAt?}`).
+    pub fn set_tokens(self: &Rc<Self>, value: &P::Body) -> Result<(), SetTokensError> {
+        if self.disposed() {
+            return Err(SetTokensError::Disposed);
         }
-        let tokens = read_tokens(value, None).map_err(|error| {
-            let message = match error {
-                TokenError::BadAccessToken => "setTokens: `accessToken` must be a non-empty token string",
-                TokenError::BadRefreshToken => "setTokens: `refreshToken` must be a non-empty token string",
-                TokenError::BadExpiry => {
-                    "setTokens: `expiresIn` (seconds) and `expiresAt` (epoch ms) must be non-negative numbers"
-                }
-            };
-            errors::type_error(message)
-        })?;
+        let lookup = |path: &str| self.platform.lookup(value, path);
+        let tokens = read_answer(&ResponsePaths::token_fields(), lookup, self.platform.now(), None)
+            .map_err(SetTokensError::Invalid)?;
         self.vault.save(&tokens, &self.report_fallback());
         self.feed(Input::TokensSet(&tokens));
         Ok(())
     }
 
-    /// `getTokens()`: the stored set, or `null`.
-    pub fn get_tokens(&self) -> JsValue {
-        self.load().map_or(JsValue::NULL, |tokens| snapshot(&tokens).into())
+    /// `getTokens()`: the stored set, if any.
+    pub fn get_tokens(&self) -> Option<TokenSet> {
+        self.load()
     }
 
-    /// `clearTokens()`.
-    pub fn clear_tokens(self: &Rc<Self>) {
+    /// `clearTokens()` (a logout). After `dispose()` it does nothing: a disposed client writes
+    /// nothing.
+    pub fn clear_tokens(self: &Rc<Self>) -> Result<(), P::Error> {
+        if self.disposed() {
+            return Err(self.platform.disposed());
+        }
         self.vault.clear(&self.report_fallback());
         self.feed(Input::TokensCleared);
+        Ok(())
     }
 
-    /// `on(type, listener)`: returns the unsubscribe function.
-    pub fn on(&self, kind: &str, listener: &JsValue) -> Result<Function, JsValue> {
-        self.listeners.on(kind, listener)
-    }
-
-    /// `dispose()`: rejects every pending call with `DisposedError` and drops the listeners.
+    /// `dispose()`: final. Every pending call rejects with `DisposedError`, the refresh in flight
+    /// is abandoned (its call aborted, its result never stored), listeners are dropped, and no
+    /// later answer starts a refresh or writes to storage.
     pub fn dispose(&self) {
-        self.disposed.set(true);
-        self.listeners.clear();
+        if self.disposed() {
+            return;
+        }
+        self.disposal.set();
+        self.platform.forget_listeners();
         // Posting wakes the waiting task later (a microtask): nothing re-enters while borrowed.
         for (_, mailbox) in self.mailboxes.borrow().iter() {
             mailbox.post(Command::Dispose);
         }
     }
-}
 
-/// The `getTokens()` object, also what a custom refresh function receives.
-fn snapshot(tokens: &TokenSet) -> Object {
-    let out = Object::new();
-    js::set(&out, "accessToken", tokens.access.expose());
-    js::set(&out, "refreshToken", tokens.refresh.as_ref().map_or(JsValue::NULL, |r| r.expose().into()));
-    js::set(&out, "expiresAt", tokens.expires_at.map_or(JsValue::NULL, JsValue::from));
-    out
-}
-
-/// Reads `{accessToken, refreshToken?, expiresIn?, expiresAt?}` (what `setTokens` takes and a
-/// refresh function returns); a missing refresh token keeps `keep_refresh`.
-fn read_tokens(value: &JsValue, keep_refresh: Option<Secret>) -> Result<TokenSet, TokenError> {
-    let lookup = |field: &str| js::scalar(&js::get(value, field));
-    read_answer(&ResponsePaths::token_fields(), lookup, now(), keep_refresh)
+    /// Whether `dispose()` was called.
+    pub fn is_disposed(&self) -> bool {
+        self.disposed()
+    }
 }

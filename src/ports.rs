@@ -1,21 +1,17 @@
-//! The small traits the driver ([`crate::client`]) works through, so that where tokens are kept and
-//! how requests travel can be swapped (in tests, or by the app) without touching the logic.
+//! The small traits the driver ([`crate::client`]) works through, so that where tokens are kept,
+//! how requests travel, how time passes and how the app is called back can be swapped (in native
+//! tests, or by the app) without touching the logic.
 //!
-//! The browser implementations live in [`crate::web`]. The token store is synchronous for now
-//! because every storage the browser offers for this (Web Storage, `document.cookie`, an app's
-//! `getItem`/`setItem` object) is; the multi-tab work will add an asynchronous one (IndexedDB
-//! inside a Web Lock), and the driver already reads tokens only at the points where it could await.
+//! No JavaScript type appears here: the browser's objects (a `Request`, a `Response`, a parsed
+//! JSON body, an error value, an app function) are associated types that the driver only holds
+//! and hands back. The browser implementations live in [`crate::web`]; the native tests implement
+//! the same traits over plain Rust values.
 
-use crate::prelude::*;
-use js_sys::{Function, Promise};
-use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
-
-#[wasm_bindgen(module = "/js/web.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = callFetch)]
-    fn call_fetch(fetch: &Function, input: &JsValue, init: &JsValue) -> Promise;
-}
+use crate::core::machine::{Failure, Notice, SessionEnd};
+use crate::core::refresh::{PlainRequest, Scalar};
+use crate::core::tokens::TokenSet;
+use crate::vault::Fallback;
+use std::future::Future;
 
 /// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie
 /// that did not stick…). Never carries a stored value.
@@ -29,7 +25,9 @@ impl StoreError {
     /// A message for the `storage-fallback` event.
     pub fn message(&self) -> String {
         let StoreError::Failed(why) = self;
-        cat(&["storage failed: ", why])
+        let mut message = String::from("storage failed: ");
+        message.push_str(why);
+        message
     }
 }
 
@@ -45,14 +43,149 @@ pub trait KeyValueStore {
     fn remove(&self, key: &str) -> Result<(), StoreError>;
 }
 
-/// Sends HTTP requests: the `fetch` function to call.
-pub trait Transport {
-    /// The `fetch` function; `Err` when there is none.
-    fn function(&self) -> Result<Function, JsValue>;
-
-    /// Calls `fetch(input, init)`; a synchronous throw or a result that is not a promise comes out
-    /// as a promise too. `Err` when there is no `fetch`.
-    fn fetch(&self, input: &JsValue, init: &JsValue) -> Result<Promise, JsValue> {
-        Ok(call_fetch(&self.function()?, input, init))
-    }
+/// The platform's opaque values, shared by the other traits.
+pub trait Values {
+    /// A caller's `fetch(input, init)` arguments.
+    type Call;
+    /// A caller's request made replayable (its body read once).
+    type Request;
+    /// A response, as the caller receives it.
+    type Response;
+    /// A parsed JSON body.
+    type Body;
+    /// What a rejected promise carries (an `Error` object in the browser).
+    type Error: Clone;
+    /// An app function: a matcher, the refresh function, `onSessionExpired`.
+    type Function;
 }
+
+/// Where a caller's request goes, learned before anything is read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// The absolute URL (the `baseURL` applied, resolved against the page). It carries no token.
+    pub url: String,
+    /// False when the caller passed `auth: false`.
+    pub auth: bool,
+}
+
+/// A request made replayable, as the driver sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared<R> {
+    /// The platform's request.
+    pub request: R,
+    /// Its method, for events.
+    pub method: String,
+    /// False for a stream body, which can be sent only once.
+    pub replayable: bool,
+}
+
+pub use crate::core::classify::Head;
+
+/// A response and its parsed JSON body, when it was read.
+pub type WithBody<R, B> = (R, Option<B>);
+
+/// Sends requests and reads answers.
+pub trait Transport: Values {
+    /// Where `call` goes, with `base_url` applied to a relative URL.
+    fn destination(&self, call: &Self::Call, base_url: Option<&str>) -> Result<Destination, Self::Error>;
+
+    /// Sends `call` as it is (another origin, `auth: false`): no token, nothing read.
+    fn pass_through(
+        &self,
+        call: Self::Call,
+        destination: &Destination,
+    ) -> impl Future<Output = Result<Self::Response, Self::Error>>;
+
+    /// Makes `call` replayable: reads its body once (unless it is a stream).
+    fn prepare(
+        &self,
+        call: Self::Call,
+        destination: &Destination,
+    ) -> impl Future<Output = Result<Prepared<Self::Request>, Self::Error>>;
+
+    /// The abort reason when the caller has aborted already.
+    fn abort_reason(&self, request: &Self::Request) -> Option<Self::Error>;
+
+    /// Resolves with the abort reason when the caller aborts; dropping it stops listening.
+    fn aborted(&self, request: &Self::Request) -> impl Future<Output = Self::Error> + Unpin;
+
+    /// Sends one attempt of `request` to `url`, with `header` (name, value) set when given.
+    fn send(
+        &self,
+        request: &Self::Request,
+        url: &str,
+        header: Option<(&str, &str)>,
+    ) -> impl Future<Output = Result<Self::Response, Self::Error>>;
+
+    /// The status and the headers that decide whether the body is read.
+    fn head(&self, response: &Self::Response) -> Head;
+
+    /// Reads a JSON body once, at most `cap` bytes: the parsed body (`None` when it is not valid
+    /// JSON or longer than `cap`) and an equal response for the caller, whose body is intact.
+    fn read_json(
+        &self,
+        response: Self::Response,
+        cap: u32,
+    ) -> impl Future<Output = Result<WithBody<Self::Response, Self::Body>, Self::Error>>;
+
+    /// The string or number at a dotted path of a parsed body.
+    fn lookup(&self, body: &Self::Body, path: &str) -> Option<Scalar>;
+
+    /// Calls the refresh endpoint: its status and parsed JSON body. Dropping the future aborts
+    /// the call.
+    fn call_refresh(
+        &self,
+        request: &PlainRequest,
+    ) -> impl Future<Output = Result<(u16, Option<Self::Body>), Self::Error>>;
+}
+
+/// Calls the app back: its matchers, its refresh function, its session-expired callback and its
+/// event listeners, and makes the errors its promises reject with.
+pub trait App: Values {
+    /// The app's matcher on `{status, body}`; a throw counts as "no match".
+    fn matches(&self, matcher: &Self::Function, status: u16, body: Option<&Self::Body>) -> bool;
+
+    /// The app's refresh function, called with the current tokens: the value it resolved with
+    /// (`None` for `null`/`undefined`: the session is over), or what it threw.
+    fn call_refresh_function(
+        &self,
+        refresh: &Self::Function,
+        tokens: &TokenSet,
+    ) -> impl Future<Output = Result<Option<Self::Body>, Self::Error>>;
+
+    /// Calls `onSessionExpired` (a promise it returns is awaited in the background).
+    fn session_expired(&self, callback: &Self::Function, end: &SessionEnd);
+
+    /// Tells the listeners about a notice; `request` is the method and URL of the request it
+    /// names, `duration_ms` the time the refresh took.
+    fn notify(&self, notice: &Notice, request: Option<(&str, &str)>, duration_ms: f64);
+
+    /// Tells the listeners the storage fell back to memory.
+    fn storage_fell_back(&self, fallback: &Fallback);
+
+    /// Stops calling the listeners (`dispose`).
+    fn forget_listeners(&self);
+
+    /// The error a request rejects with; `cause` is the error underneath a refresh failure.
+    fn failure(&self, failure: &Failure, cause: Option<Self::Error>) -> Self::Error;
+
+    /// The error for a call on a disposed client.
+    fn disposed(&self) -> Self::Error;
+}
+
+/// Time: the clock, delays, and background tasks.
+pub trait Timer {
+    /// The time, epoch milliseconds.
+    fn now(&self) -> f64;
+
+    /// Resolves after `ms` milliseconds; dropping it cancels the timer.
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin;
+
+    /// Runs `task` in the background.
+    fn spawn(&self, task: impl Future<Output = ()> + 'static);
+}
+
+/// Everything the driver needs from its platform.
+pub trait Platform: Transport + App + Timer + 'static {}
+
+impl<P: Transport + App + Timer + 'static> Platform for P {}

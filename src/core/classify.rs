@@ -97,9 +97,71 @@ pub fn refresh_verdict(
     }
 }
 
+/// The most bytes of a JSON answer read to classify it; a longer answer passes through unread.
+pub const BODY_READ_CAP: u32 = 1 << 20;
+
+/// The head of a response: what decides whether its body is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The HTTP status (0 for an opaque response).
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The `Content-Length` header, when it is a number.
+    pub content_length: Option<u64>,
+}
+
+/// Whether `content_type` is JSON: `application/json`, `text/json` or `…+json`, any case, with
+/// or without parameters.
+pub fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json"
+        || essence == "text/json"
+        || (essence.ends_with("+json") && essence.contains('/'))
+}
+
+/// Whether an answer's body is read: only when a matcher could need it (`needs_body`), the answer
+/// can have a body (not 1xx, 204, 205, 304 or opaque), it says it is JSON, and it is not known to
+/// be longer than `cap` (an answer of unknown length is read up to `cap`, then passed through).
+pub fn should_read_body(needs_body: bool, head: &Head, cap: u32) -> bool {
+    needs_body
+        && head.status >= 200
+        && !matches!(head.status, 204 | 205 | 304)
+        && head.content_type.as_deref().is_some_and(is_json)
+        && head.content_length.is_none_or(|length| length <= u64::from(cap))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_json_answers_a_matcher_needs_are_read() {
+        let head = |status: u16, content_type: Option<&str>, length: Option<u64>| Head {
+            status,
+            content_type: content_type.map(str::to_owned),
+            content_length: length,
+        };
+        let json = Some("application/json; charset=utf-8");
+        let cases = [
+            (true, head(200, json, None), true),
+            (true, head(200, json, Some(10)), true),
+            (true, head(401, Some("application/problem+json"), None), true),
+            (true, head(200, Some("TEXT/JSON"), None), true),
+            (true, head(200, Some("text/html"), None), false),
+            (true, head(200, Some("+json"), None), false),
+            (true, head(200, None, None), false),
+            (true, head(204, json, None), false),
+            (true, head(304, json, None), false),
+            (true, head(0, json, None), false),
+            (true, head(200, json, Some(u64::from(BODY_READ_CAP))), true),
+            (true, head(200, json, Some(u64::from(BODY_READ_CAP) + 1)), false),
+            (false, head(200, json, None), false),
+        ];
+        for (needs_body, head, expected) in cases {
+            assert_eq!(should_read_body(needs_body, &head, BODY_READ_CAP), expected, "{head:?}");
+        }
+    }
 
     #[test]
     fn codes_compare_across_numbers_and_text() {

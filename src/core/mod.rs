@@ -9,10 +9,12 @@
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
 //! - [`json`], [`url`], [`text`]: the small text helpers the others need.
 
+pub mod attach;
 pub mod classify;
 pub mod json;
 pub mod machine;
 pub mod options;
+pub mod origin;
 pub mod policy;
 pub mod refresh;
 pub mod text;

@@ -53,6 +53,37 @@ pub struct TokenSet {
     pub expires_at: Option<f64>,
 }
 
+/// What `getTokens()` returns and a custom refresh function receives:
+/// `{accessToken, refreshToken, expiresAt}`, with `null` for what is absent. It carries tokens:
+/// it goes to the app only.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot<'a> {
+    /// The access token.
+    pub access_token: &'a str,
+    /// The refresh token, if any.
+    pub refresh_token: Option<&'a str>,
+    /// The expiry, epoch milliseconds, if known.
+    pub expires_at: Option<f64>,
+}
+
+impl fmt::Debug for Snapshot<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Snapshot").field("expires_at", &self.expires_at).finish_non_exhaustive()
+    }
+}
+
+impl TokenSet {
+    /// The set as the app sees it.
+    pub fn snapshot(&self) -> Snapshot<'_> {
+        Snapshot {
+            access_token: self.access.expose(),
+            refresh_token: self.refresh.as_ref().map(Secret::expose),
+            expires_at: self.expires_at,
+        }
+    }
+}
+
 /// Tokens as the app or a refresh answer gives them, before validation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TokenInput {

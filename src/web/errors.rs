@@ -82,3 +82,8 @@ pub fn bad_option(option: &str, expected: &str, got: &JsValue) -> JsValue {
     let got = if got.is_null() { "null".to_owned() } else { got.js_typeof().as_string().unwrap_or_default() };
     type_error(&cat(&["option `", option, "` must be ", expected, " (got ", &got, ")"]))
 }
+
+/// The error for a `fetch` that resolved with something other than a `Response`.
+pub fn not_a_response() -> JsValue {
+    type_error("fetch resolved with something that is not a Response")
+}

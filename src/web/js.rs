@@ -2,8 +2,10 @@
 
 use crate::core::refresh::Scalar;
 use crate::core::text;
+use crate::core::tokens::TokenSet;
 use crate::prelude::*;
 use js_sys::{Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -41,4 +43,11 @@ extern "C" {
     /// from the runtime or the app, not from stored values).
     #[wasm_bindgen(js_name = messageOf)]
     pub fn message_of(error: &JsValue) -> String;
+}
+
+/// `{accessToken, refreshToken, expiresAt}` (`null` where absent), for `getTokens()` and the
+/// custom refresh function.
+pub fn snapshot(tokens: &TokenSet) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    tokens.snapshot().serialize(&serializer).unwrap_or(JsValue::NULL)
 }

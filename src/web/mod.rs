@@ -2,12 +2,13 @@
 //! between JavaScript values and the core's types. Nothing here decides anything: the decisions
 //! are the core's; this layer only reads, writes and sends.
 
+pub mod abort;
+pub mod app;
 pub mod errors;
 pub mod events;
+pub mod fetch;
 pub mod js;
 pub mod options;
-pub mod refresh_call;
-pub mod request;
-pub mod response;
+pub mod platform;
 pub mod storage;
-pub mod transport;
+pub mod timer;

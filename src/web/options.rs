@@ -9,12 +9,11 @@ use crate::core::options::{
     StorageKeys, DEFAULT_CODE_FIELD, DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS,
 };
 use crate::core::{json, text};
-use crate::ports::{KeyValueStore, Transport};
+use crate::ports::KeyValueStore;
 use crate::prelude::*;
 use crate::vault::MemoryStore;
 use crate::web::js;
 use crate::web::storage::open_store;
-use crate::web::transport::{FunctionFetch, GlobalFetch};
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -80,8 +79,8 @@ pub struct Parsed {
     pub config: Config,
     /// The token storage.
     pub store: Box<dyn KeyValueStore>,
-    /// The transport.
-    pub transport: Box<dyn Transport>,
+    /// The `fetch` option.
+    pub fetch: Option<Function>,
 }
 
 impl core::fmt::Debug for Parsed {
@@ -174,10 +173,7 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
         Some(store) => Box::new(store),
         None => Box::new(MemoryStore::default()),
     };
-    let transport: Box<dyn Transport> = match function(&o, "fetch") {
-        Some(fetch) => Box::new(FunctionFetch(fetch)),
-        None => Box::new(GlobalFetch),
-    };
+    let fetch = function(&o, "fetch");
     let attach = js::get(&o, "attach");
     let attach = match text(&attach, "query") {
         Some(name) => Attach::Query { name },
@@ -205,5 +201,5 @@ pub fn parse(options: &JsValue) -> Result<Parsed> {
         attach,
         storage_keys,
     };
-    Ok(Parsed { config, store, transport })
+    Ok(Parsed { config, store, fetch })
 }

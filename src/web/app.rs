@@ -1,0 +1,81 @@
+//! The [`App`] port in the browser: the app's functions called with plain objects (a throw in a
+//! matcher is "no match"; a promise from `onSessionExpired` is awaited so its rejection is not
+//! unhandled), the listeners, and the errors the promises reject with.
+
+use crate::core::machine::{Failure, Notice, SessionEnd};
+use crate::core::tokens::TokenSet;
+use crate::ports::App;
+use crate::vault::Fallback;
+use crate::web::events::{self, RequestInfo};
+use crate::web::platform::WebPlatform;
+use crate::web::{errors, js};
+use js_sys::{Function, Object, Promise};
+use std::future::Future;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = callAsync)]
+    fn call_async(function: &Function, argument: &JsValue) -> Promise;
+}
+
+impl App for WebPlatform {
+    fn matches(&self, matcher: &Function, status: u16, body: Option<&JsValue>) -> bool {
+        let argument = Object::new();
+        js::set(&argument, "status", status);
+        js::set(&argument, "body", body.cloned().unwrap_or(JsValue::UNDEFINED));
+        matcher.call1(&JsValue::UNDEFINED, &argument).is_ok_and(|verdict| verdict.is_truthy())
+    }
+
+    fn call_refresh_function(
+        &self,
+        refresh: &Function,
+        tokens: &TokenSet,
+    ) -> impl Future<Output = Result<Option<JsValue>, JsValue>> {
+        let promise = call_async(refresh, &js::snapshot(tokens));
+        async move {
+            let value = JsFuture::from(promise).await?;
+            Ok((!value.is_null() && !value.is_undefined()).then_some(value))
+        }
+    }
+
+    fn session_expired(&self, callback: &Function, end: &SessionEnd) {
+        let info = Object::new();
+        events::session_info(&info, end);
+        if let Ok(result) = callback.call1(&JsValue::UNDEFINED, &info) {
+            if let Ok(promise) = result.dyn_into::<Promise>() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = JsFuture::from(promise).await;
+                });
+            }
+        }
+    }
+
+    fn notify(&self, notice: &Notice, request: Option<(&str, &str)>, duration_ms: f64) {
+        let request = request.map(|(method, url)| RequestInfo { method, url });
+        let (kind, event) = events::notice_event(notice, request, duration_ms);
+        if self.listeners.wants(kind) {
+            self.listeners.emit(kind, &event);
+        }
+    }
+
+    fn storage_fell_back(&self, fallback: &Fallback) {
+        if self.listeners.wants("storage-fallback") {
+            self.listeners.emit("storage-fallback", &events::fallback_event(fallback));
+        }
+    }
+
+    fn forget_listeners(&self) {
+        self.listeners.clear();
+    }
+
+    fn failure(&self, failure: &Failure, cause: Option<JsValue>) -> JsValue {
+        errors::failure(failure, cause)
+    }
+
+    fn disposed(&self) -> JsValue {
+        errors::disposed()
+    }
+}
