@@ -40,7 +40,7 @@ clippy: tools
 	cargo clippy --quiet -p fwr-backend --all-targets -- -D warnings
 
 test-native:
-	cargo test --quiet --lib --test machine
+	cargo test --quiet --lib --test machine --test client
 
 test-server:
 	cargo test --quiet -p fwr-backend

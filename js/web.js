@@ -38,7 +38,7 @@ class Outgoing {
     return this.request.signal;
   }
 
-  /** One attempt: a Request to `url` with `header` set to `value` when given. */
+  /** One attempt: `[url, init]` for `fetch`, with `header` set to `value` when given. */
   attempt(url, header, value) {
     const { request } = this;
     const headers = new Headers(request.headers);
@@ -47,7 +47,7 @@ class Outgoing {
     for (const key of COPIED) init[key] = request[key];
     if (this.bytes) init.body = this.bytes;
     if (this.stream) Object.assign(init, { body: request.body, duplex: 'half' });
-    return new Request(url, init);
+    return [url, init];
   }
 }
 

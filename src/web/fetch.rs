@@ -34,13 +34,8 @@ extern "C" {
     fn signal(this: &Outgoing) -> web_sys::AbortSignal;
     #[wasm_bindgen(method, getter)]
     fn stream(this: &Outgoing) -> bool;
-    #[wasm_bindgen(method, catch)]
-    fn attempt(
-        this: &Outgoing,
-        url: &str,
-        header: Option<&str>,
-        value: Option<&str>,
-    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method)]
+    fn attempt(this: &Outgoing, url: &str, header: Option<&str>, value: Option<&str>) -> js_sys::Array;
     #[wasm_bindgen(js_name = readJson)]
     fn read_json_js(response: &web_sys::Response, cap: u32) -> Promise;
     #[wasm_bindgen(js_name = callFetch)]
@@ -130,7 +125,7 @@ impl Transport for WebPlatform {
         header: Option<(&str, &str)>,
     ) -> impl Future<Output = Result<web_sys::Response, JsValue>> {
         let attempt = request.attempt(url, header.map(|h| h.0), header.map(|h| h.1));
-        async move { self.fetch_response(&attempt?, &JsValue::UNDEFINED).await }
+        async move { self.fetch_response(&attempt.get(0), &attempt.get(1)).await }
     }
 
     fn head(&self, response: &web_sys::Response) -> Head {

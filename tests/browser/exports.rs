@@ -158,7 +158,7 @@ fn set_tokens_validates_and_get_tokens_reports_the_set() {
     set_tokens(&client, "{accessToken: 'opaque', expiresAt: null}");
     assert_tokens(&client, Some("opaque"), None, None);
 
-    client.clear_tokens();
+    client.clear_tokens().unwrap();
     assert_tokens(&client, None, None, None);
 
     let changes = events_of(&log, "tokens-changed");
@@ -201,7 +201,7 @@ fn on_refuses_unknown_events_and_unsubscribes() {
     set_tokens(&client, "{accessToken: 'A2'}");
     assert_eq!((count(&first), count(&second)), (1, 2), "the unsubscribed listener still gets events");
     off_first.call0(&JsValue::NULL).unwrap();
-    client.clear_tokens();
+    client.clear_tokens().unwrap();
     assert_eq!((count(&first), count(&second)), (1, 3));
 }
 

@@ -52,7 +52,7 @@ fn local_storage_is_the_default_and_uses_the_default_keys() {
     assert_eq!(local("refresh_token"), None);
     assert_eq!(local("access_token_expires_at"), None);
 
-    client.clear_tokens();
+    client.clear_tokens().unwrap();
     assert_eq!((local("access_token"), local("refresh_token")), (None, None));
     assert_tokens(&client, None, None, None);
     reset_storage();
@@ -73,7 +73,7 @@ fn session_storage_uses_custom_storage_keys() {
     assert_eq!(session("access_token"), None);
     assert_eq!(local("tk"), None, "written to localStorage instead");
     assert_tokens(&client, Some("A1"), Some("R1"), Some(1_893_456_000_000.0));
-    client.clear_tokens();
+    client.clear_tokens().unwrap();
     assert_eq!((session("tk"), session("rtk"), session("utilTime")), (None, None, None));
     reset_storage();
 }
@@ -89,7 +89,7 @@ fn cookie_storage_round_trips_encoded_values() {
     assert!(jar.contains("refresh_token=R1%2F%2B%3Dx"), "{jar}");
     assert!(jar.contains("access_token_expires_at=1893456000000"), "{jar}");
     assert_tokens(&client, Some("A1.b_c-d~"), Some("R1/+=x"), Some(1_893_456_000_000.0));
-    client.clear_tokens();
+    client.clear_tokens().unwrap();
     assert!(!cookies().contains("access_token"), "{}", cookies());
     assert!(!cookies().contains("refresh_token"), "{}", cookies());
     assert_tokens(&client, None, None, None);

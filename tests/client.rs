@@ -1,0 +1,924 @@
+//! The driver (`src/client.rs`) run natively over fake ports: a scripted backend behind the
+//! transport, a fake clock with timers, a store that counts writes, and a one-thread executor that
+//! runs every task the way the browser's microtask queue would. These tests see exactly what the
+//! driver asks of its ports: which requests carried which token, how many refresh calls were made,
+//! which bodies were read, which listeners and calls were dropped.
+
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fetch_with_refresh::client::Client;
+use fetch_with_refresh::core::classify::{Code, Head, MatchRules};
+use fetch_with_refresh::core::machine::{Failure, FailureKind, Notice, SessionEnd};
+use fetch_with_refresh::core::options::{
+    default_access_expired, default_session_expired, Attach, Config, Matcher, RefreshEndpoint, Refresher,
+    ResponsePaths, SendPlacement, StorageKeys,
+};
+use fetch_with_refresh::core::refresh::{PlainRequest, Scalar};
+use fetch_with_refresh::core::tokens::TokenSet;
+use fetch_with_refresh::ports::{
+    App, Destination, KeyValueStore, Prepared, StoreError, Timer, Transport, Values, WithBody,
+};
+use fetch_with_refresh::vault::{Fallback, MemoryStore};
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+// ---------------------------------------------------------------------------------------------
+// A one-thread executor: tasks are polled until none was woken.
+
+type Task = Pin<Box<dyn Future<Output = ()>>>;
+
+struct Flag(AtomicBool);
+
+impl Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The tasks, each with the flag its waker sets.
+type Tasks = Rc<RefCell<Vec<(Arc<Flag>, Task)>>>;
+
+#[derive(Clone, Default)]
+struct Executor {
+    tasks: Tasks,
+}
+
+impl Executor {
+    fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+        self.tasks.borrow_mut().push((Arc::new(Flag(AtomicBool::new(true))), Box::pin(task)));
+    }
+
+    /// Polls woken tasks until none is left to poll.
+    fn run(&self) {
+        loop {
+            let ready: Vec<usize> = {
+                let tasks = self.tasks.borrow();
+                (0..tasks.len()).filter(|&i| tasks[i].0 .0.swap(false, Ordering::SeqCst)).collect()
+            };
+            if ready.is_empty() {
+                return;
+            }
+            for index in ready.into_iter().rev() {
+                let (flag, mut task) = {
+                    let mut tasks = self.tasks.borrow_mut();
+                    let (flag, task) = tasks.swap_remove(index);
+                    (flag, task)
+                };
+                let waker = Waker::from(Arc::clone(&flag));
+                if task.as_mut().poll(&mut Context::from_waker(&waker)).is_pending() {
+                    self.tasks.borrow_mut().push((flag, task));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fake platform.
+
+#[derive(Debug, Clone, PartialEq)]
+struct Error(String);
+
+#[derive(Debug, Clone)]
+struct Response {
+    status: u16,
+    content_type: Option<&'static str>,
+    length: Option<u64>,
+    body: Option<Value>,
+}
+
+impl Response {
+    fn json(status: u16, body: Value) -> Response {
+        Response { status, content_type: Some("application/json"), length: None, body: Some(body) }
+    }
+}
+
+/// A caller's request: where it goes, `auth`, a stream body, and its abort signal.
+#[derive(Clone)]
+struct Call {
+    url: String,
+    auth: bool,
+    stream: bool,
+    signal: Rc<Signal>,
+}
+
+fn call(url: &str) -> Call {
+    Call { url: url.to_owned(), auth: true, stream: false, signal: Rc::new(Signal::default()) }
+}
+
+#[derive(Default)]
+struct Signal {
+    aborted: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+    watching: Cell<i32>,
+}
+
+impl Signal {
+    fn abort(&self) {
+        self.aborted.set(true);
+        if let Some(waker) = self.waker.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+}
+
+/// The abort watch: counts itself while alive, so a test sees the listener removed.
+struct Watch(Rc<Signal>);
+
+impl Watch {
+    fn new(signal: &Rc<Signal>) -> Watch {
+        signal.watching.set(signal.watching.get() + 1);
+        Watch(Rc::clone(signal))
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.0.watching.set(self.0.watching.get() - 1);
+    }
+}
+
+impl Future for Watch {
+    type Output = Error;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Error> {
+        if self.0.aborted.get() {
+            Poll::Ready(Error("AbortError".into()))
+        } else {
+            *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+/// How the fake refresh endpoint answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RefreshMode {
+    /// Issues `N<n>` / `R<n>` for the current refresh token.
+    Renew,
+    /// 401: the refresh token is dead.
+    Refuse,
+    /// A network error.
+    Offline,
+    /// Never answers (until dropped).
+    Hang,
+}
+
+/// A matcher function of the app.
+type MatcherFn = Rc<dyn Fn(u16, Option<&Value>) -> bool>;
+/// A refresh function of the app.
+type RefreshFn = Rc<dyn Fn(&TokenSet) -> Result<Option<Value>, Error>>;
+
+/// An app function.
+#[derive(Clone)]
+enum Function {
+    Matcher(MatcherFn),
+    Refresh(RefreshFn),
+    SessionExpired(Rc<Cell<u32>>),
+}
+
+/// One attempt as the backend saw it: its URL and its token header (name, value).
+type Sent = (String, Option<(String, String)>);
+
+/// What the fake backend and the fake app saw.
+#[derive(Default)]
+struct World {
+    now: Cell<f64>,
+    /// Live timers: (id, due time, waker). A dropped sleep removes its own (as a cleared timeout).
+    timers: RefCell<Vec<(u32, f64, Waker)>>,
+    next_timer: Cell<u32>,
+    /// Access tokens the API accepts.
+    valid: RefCell<Vec<String>>,
+    /// "expired" as HTTP 401, or as HTTP 200 `{code: 50014}`.
+    expired_as_code: Cell<bool>,
+    refresh_mode: Cell<Option<RefreshMode>>,
+    refresh_token: RefCell<String>,
+    /// Every attempt: (URL, header).
+    sent: RefCell<Vec<Sent>>,
+    passed_through: RefCell<Vec<String>>,
+    refresh_calls: RefCell<Vec<PlainRequest>>,
+    refreshes_dropped: Cell<u32>,
+    bodies_read: Cell<u32>,
+    events: RefCell<Vec<&'static str>>,
+    listeners_forgotten: Cell<bool>,
+    /// Answers to requests are held until released, so tests can act while they are in flight.
+    hold_answers: Cell<bool>,
+    answer_waiters: RefCell<Vec<Waker>>,
+}
+
+impl World {
+    fn release_answers(&self) {
+        self.hold_answers.set(false);
+        for waker in self.answer_waiters.borrow_mut().drain(..) {
+            waker.wake();
+        }
+    }
+
+    fn advance(&self, ms: f64) {
+        self.now.set(self.now.get() + ms);
+        let now = self.now.get();
+        let timers = self.timers.borrow();
+        let due: Vec<Waker> =
+            timers.iter().filter(|(_, at, _)| *at <= now).map(|(_, _, w)| w.clone()).collect();
+        drop(timers);
+        for waker in due {
+            waker.wake();
+        }
+    }
+
+    fn refresh_count(&self) -> usize {
+        self.refresh_calls.borrow().len()
+    }
+
+    fn tokens_sent(&self) -> Vec<Option<String>> {
+        self.sent
+            .borrow()
+            .iter()
+            .map(|(url, header)| match header {
+                Some((_, value)) => Some(value.trim_start_matches("Bearer ").to_owned()),
+                None => url.split("token=").nth(1).map(str::to_owned),
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone)]
+struct Fake {
+    world: Rc<World>,
+    executor: Executor,
+}
+
+impl Values for Fake {
+    type Call = Call;
+    type Request = Call;
+    type Response = Response;
+    type Body = Value;
+    type Error = Error;
+    type Function = Function;
+}
+
+/// Resolves once the world lets answers go.
+struct Answer {
+    world: Rc<World>,
+    response: Option<Response>,
+    yielded: bool,
+}
+
+impl Future for Answer {
+    type Output = Result<Response, Error>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Yield once, so that concurrent requests interleave as they do over a network.
+        if !self.yielded || self.world.hold_answers.get() {
+            self.yielded = true;
+            if self.world.hold_answers.get() {
+                self.world.answer_waiters.borrow_mut().push(cx.waker().clone());
+            } else {
+                cx.waker().wake_by_ref();
+            }
+            return Poll::Pending;
+        }
+        Poll::Ready(self.response.take().ok_or_else(|| Error("polled twice".into())))
+    }
+}
+
+/// The refresh call; counts itself as dropped when it ends without answering (an abort).
+struct RefreshCall {
+    world: Rc<World>,
+    answer: Option<Result<(u16, Option<Value>), Error>>,
+    yielded: bool,
+}
+
+impl Future for RefreshCall {
+    type Output = Result<(u16, Option<Value>), Error>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if !self.yielded {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        match self.answer.take() {
+            Some(answer) => Poll::Ready(answer),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for RefreshCall {
+    fn drop(&mut self) {
+        if self.answer.is_some() || self.world.refresh_mode.get() == Some(RefreshMode::Hang) {
+            self.world.refreshes_dropped.set(self.world.refreshes_dropped.get() + 1);
+        }
+    }
+}
+
+struct Sleep {
+    world: Rc<World>,
+    id: u32,
+    at: f64,
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut timers = self.world.timers.borrow_mut();
+        timers.retain(|(id, _, _)| *id != self.id);
+        if self.world.now.get() >= self.at {
+            Poll::Ready(())
+        } else {
+            timers.push((self.id, self.at, cx.waker().clone()));
+            Poll::Pending
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.world.timers.borrow_mut().retain(|(id, _, _)| *id != self.id);
+    }
+}
+
+fn lookup_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |current, key| current.get(key))
+}
+
+impl Transport for Fake {
+    fn destination(&self, call: &Call, base_url: Option<&str>) -> Result<Destination, Error> {
+        let joined = fetch_with_refresh::core::url::join(base_url, &call.url);
+        let url = if joined.starts_with("http") { joined } else { format!("https://app.test{joined}") };
+        Ok(Destination { url, auth: call.auth })
+    }
+
+    fn pass_through(
+        &self,
+        _call: Call,
+        destination: &Destination,
+    ) -> impl Future<Output = Result<Response, Error>> {
+        self.world.passed_through.borrow_mut().push(destination.url.clone());
+        std::future::ready(Ok(Response::json(200, json!({"passed": true}))))
+    }
+
+    fn prepare(
+        &self,
+        call: Call,
+        _destination: &Destination,
+    ) -> impl Future<Output = Result<Prepared<Call>, Error>> {
+        let replayable = !call.stream;
+        std::future::ready(Ok(Prepared { request: call, method: "GET".to_owned(), replayable }))
+    }
+
+    fn abort_reason(&self, request: &Call) -> Option<Error> {
+        request.signal.aborted.get().then(|| Error("AbortError".into()))
+    }
+
+    fn aborted(&self, request: &Call) -> impl Future<Output = Error> + Unpin {
+        Watch::new(&request.signal)
+    }
+
+    fn send(
+        &self,
+        _request: &Call,
+        url: &str,
+        header: Option<(&str, &str)>,
+    ) -> impl Future<Output = Result<Response, Error>> {
+        let header = header.map(|(n, v)| (n.to_owned(), v.to_owned()));
+        self.world.sent.borrow_mut().push((url.to_owned(), header.clone()));
+        let token = match &header {
+            Some((_, value)) => Some(value.trim_start_matches("Bearer ").to_owned()),
+            None => url.split("token=").nth(1).map(str::to_owned),
+        };
+        let ok = token.is_some_and(|t| self.world.valid.borrow().contains(&t));
+        let response = match (ok, self.world.expired_as_code.get()) {
+            (true, _) => Response::json(200, json!({"code": 0, "data": "ok"})),
+            (false, false) => Response::json(401, json!({"error": "expired"})),
+            (false, true) => Response::json(200, json!({"code": 50014})),
+        };
+        Answer { world: Rc::clone(&self.world), response: Some(response), yielded: false }
+    }
+
+    fn head(&self, response: &Response) -> Head {
+        Head {
+            status: response.status,
+            content_type: response.content_type.map(str::to_owned),
+            content_length: response.length,
+        }
+    }
+
+    fn read_json(
+        &self,
+        response: Response,
+        _cap: u32,
+    ) -> impl Future<Output = Result<WithBody<Response, Value>, Error>> {
+        self.world.bodies_read.set(self.world.bodies_read.get() + 1);
+        let body = response.body.clone();
+        std::future::ready(Ok((response, body)))
+    }
+
+    fn lookup(&self, body: &Value, path: &str) -> Option<Scalar> {
+        match lookup_path(body, path)? {
+            Value::String(text) => Some(Scalar::Text(text.clone())),
+            Value::Number(number) => number.as_f64().map(Scalar::Number),
+            _ => None,
+        }
+    }
+
+    fn call_refresh(
+        &self,
+        request: &PlainRequest,
+    ) -> impl Future<Output = Result<(u16, Option<Value>), Error>> {
+        let world = &self.world;
+        world.refresh_calls.borrow_mut().push(request.clone());
+        let n = world.refresh_count();
+        let sent = request.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok());
+        let sent = sent.and_then(|b| b["refresh_token"].as_str().map(str::to_owned));
+        let answer = match world.refresh_mode.get().unwrap_or(RefreshMode::Renew) {
+            RefreshMode::Renew if sent.as_deref() == Some(world.refresh_token.borrow().as_str()) => {
+                let access = format!("N{n}");
+                world.valid.borrow_mut().push(access.clone());
+                *world.refresh_token.borrow_mut() = format!("R{n}");
+                Some(Ok((
+                    200,
+                    Some(
+                        json!({"access_token": access, "refresh_token": format!("R{n}"), "expires_in": 3600}),
+                    ),
+                )))
+            }
+            RefreshMode::Renew | RefreshMode::Refuse => {
+                Some(Ok((401, Some(json!({"error": "invalid_grant"})))))
+            }
+            RefreshMode::Offline => Some(Err(Error("TypeError: Failed to fetch".into()))),
+            RefreshMode::Hang => None,
+        };
+        RefreshCall { world: Rc::clone(world), answer, yielded: false }
+    }
+}
+
+impl App for Fake {
+    fn matches(&self, matcher: &Function, status: u16, body: Option<&Value>) -> bool {
+        match matcher {
+            Function::Matcher(f) => f(status, body),
+            _ => false,
+        }
+    }
+
+    fn call_refresh_function(
+        &self,
+        refresh: &Function,
+        tokens: &TokenSet,
+    ) -> impl Future<Output = Result<Option<Value>, Error>> {
+        std::future::ready(match refresh {
+            Function::Refresh(f) => f(tokens),
+            _ => Err(Error("not a refresh function".into())),
+        })
+    }
+
+    fn session_expired(&self, callback: &Function, _end: &SessionEnd) {
+        if let Function::SessionExpired(calls) = callback {
+            calls.set(calls.get() + 1);
+        }
+    }
+
+    fn notify(&self, notice: &Notice, _request: Option<(&str, &str)>, _duration_ms: f64) {
+        let name = match notice {
+            Notice::RefreshStarted { .. } => "refresh-start",
+            Notice::RefreshSucceeded { .. } => "refresh-success",
+            Notice::RefreshFailed { .. } => "refresh-failure",
+            Notice::SessionEnded { .. } => "session-expired",
+            Notice::TokensChanged { .. } => "tokens-changed",
+            Notice::Queued { .. } => "request-queued",
+            Notice::Replayed { .. } => "request-replayed",
+        };
+        self.world.events.borrow_mut().push(name);
+    }
+
+    fn storage_fell_back(&self, _fallback: &Fallback) {
+        self.world.events.borrow_mut().push("storage-fallback");
+    }
+
+    fn forget_listeners(&self) {
+        self.world.listeners_forgotten.set(true);
+    }
+
+    fn failure(&self, failure: &Failure, cause: Option<Error>) -> Error {
+        let name = match failure {
+            Failure::SessionExpired => "SessionExpiredError".to_owned(),
+            Failure::Refresh(f) => format!("RefreshError:{:?}", f.kind),
+        };
+        match cause {
+            Some(cause) => Error(format!("{name} (cause: {})", cause.0)),
+            None => Error(name),
+        }
+    }
+
+    fn disposed(&self) -> Error {
+        Error("DisposedError".into())
+    }
+}
+
+impl Timer for Fake {
+    fn now(&self) -> f64 {
+        self.world.now.get()
+    }
+
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
+        let id = self.world.next_timer.get();
+        self.world.next_timer.set(id + 1);
+        Sleep { world: Rc::clone(&self.world), id, at: self.world.now.get() + f64::from(ms) }
+    }
+
+    fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+        self.executor.spawn(task);
+    }
+}
+
+/// A memory store that counts writes and removals.
+#[derive(Clone, Default)]
+struct CountingStore {
+    inner: Rc<MemoryStore>,
+    writes: Rc<Cell<u32>>,
+}
+
+impl KeyValueStore for CountingStore {
+    fn kind(&self) -> &'static str {
+        "memory"
+    }
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.inner.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.writes.set(self.writes.get() + 1);
+        self.inner.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.writes.set(self.writes.get() + 1);
+        self.inner.remove(key)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test harness.
+
+const NOW: f64 = 1_700_000_000_000.0;
+
+fn config() -> Config<Function> {
+    Config {
+        base_url: Some("https://api.test/v1".to_owned()),
+        allowed_origins: vec!["https://api.test".to_owned(), "https://app.test".to_owned()],
+        attach: Attach::default(),
+        refresher: Refresher::Endpoint(Box::new(RefreshEndpoint {
+            url: "/auth/refresh".to_owned(),
+            method: "POST".to_owned(),
+            send: SendPlacement::default(),
+            response: ResponsePaths::default(),
+        })),
+        timeout_ms: 10_000.0,
+        window_ms: 1_800_000.0,
+        access_expired: Matcher::Rules(default_access_expired()),
+        session_expired: Matcher::Rules(default_session_expired()),
+        code_field: "code".to_owned(),
+        on_session_expired: None,
+        storage_keys: StorageKeys::default(),
+    }
+}
+
+struct Harness {
+    client: Rc<Client<Fake>>,
+    world: Rc<World>,
+    executor: Executor,
+    store: CountingStore,
+}
+
+type Outcome = Rc<RefCell<Option<Result<Response, Error>>>>;
+
+impl Harness {
+    fn new(config: Config<Function>) -> Harness {
+        let world = Rc::new(World::default());
+        world.now.set(NOW);
+        *world.refresh_token.borrow_mut() = "R0".to_owned();
+        let executor = Executor::default();
+        let store = CountingStore::default();
+        let fake = Fake { world: Rc::clone(&world), executor: executor.clone() };
+        let client = Rc::new(Client::new(config, Box::new(store.clone()), fake));
+        Harness { client, world, executor, store }
+    }
+
+    /// Stores tokens as the app would: access `A0` (valid or not), refresh `R0`, expiring at `at`.
+    fn login(&self, valid: bool, expires_at: Option<f64>) {
+        if valid {
+            self.world.valid.borrow_mut().push("A0".to_owned());
+        }
+        let mut tokens = json!({"accessToken": "A0", "refreshToken": "R0"});
+        if let Some(at) = expires_at {
+            tokens["expiresAt"] = json!(at);
+        }
+        self.client.set_tokens(&tokens).unwrap();
+    }
+
+    fn fetch(&self, call: Call) -> Outcome {
+        let outcome: Outcome = Rc::default();
+        let slot = Rc::clone(&outcome);
+        let client = Rc::clone(&self.client);
+        self.executor.spawn(async move {
+            *slot.borrow_mut() = Some(client.fetch(call).await);
+        });
+        outcome
+    }
+
+    fn run(&self) {
+        self.executor.run();
+    }
+}
+
+fn ok(outcome: &Outcome) -> bool {
+    matches!(&*outcome.borrow(), Some(Ok(response)) if response.status == 200)
+}
+
+fn error(outcome: &Outcome) -> String {
+    match &*outcome.borrow() {
+        Some(Err(error)) => error.0.clone(),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests.
+
+#[test]
+fn two_hundred_requests_on_an_expired_token_make_one_refresh() {
+    for expired_as_code in [false, true] {
+        let h = Harness::new(config());
+        h.world.expired_as_code.set(expired_as_code);
+        // The client does not know the expiry: every request goes out and comes back "expired".
+        h.login(false, None);
+        let outcomes: Vec<Outcome> = (0..200).map(|i| h.fetch(call(&format!("/items/{i}")))).collect();
+        h.run();
+        assert_eq!(h.world.refresh_count(), 1, "expired as code: {expired_as_code}");
+        assert!(outcomes.iter().all(ok), "every request succeeds");
+        let sent = h.world.tokens_sent();
+        assert_eq!(sent.len(), 400, "each request once with A0, once replayed with N1");
+        assert_eq!(sent.iter().filter(|t| t.as_deref() == Some("N1")).count(), 200);
+        assert_eq!(h.client.get_tokens().unwrap().access.expose(), "N1");
+    }
+}
+
+#[test]
+fn a_token_known_to_be_expired_waits_for_the_refresh() {
+    let h = Harness::new(config());
+    h.login(true, Some(NOW - 1.0));
+    let outcomes: Vec<Outcome> = (0..50).map(|i| h.fetch(call(&format!("/items/{i}")))).collect();
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1);
+    assert!(outcomes.iter().all(ok));
+    assert!(h.world.tokens_sent().iter().all(|t| t.as_deref() == Some("N1")), "nothing went out with A0");
+}
+
+#[test]
+fn a_proactive_refresh_does_not_delay_the_request() {
+    let h = Harness::new(config());
+    h.login(true, Some(NOW + 60_000.0));
+    h.world.refresh_mode.set(Some(RefreshMode::Hang));
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert!(ok(&outcome), "answered while the refresh hangs");
+    assert_eq!(h.world.tokens_sent(), vec![Some("A0".to_owned())]);
+    assert_eq!(h.world.refresh_count(), 1);
+}
+
+#[test]
+fn foreign_origins_and_auth_false_go_out_untouched() {
+    let h = Harness::new(config());
+    h.login(false, None);
+    let foreign = h.fetch(call("https://api.test.evil.com/x"));
+    let userinfo = h.fetch(call("https://api.test@evil.com/x"));
+    let no_auth = h.fetch(Call { auth: false, ..call("/public") });
+    h.run();
+    assert!(ok(&foreign) && ok(&userinfo) && ok(&no_auth));
+    assert!(h.world.sent.borrow().is_empty(), "no attempt carried a token");
+    assert_eq!(h.world.passed_through.borrow().len(), 3);
+    assert_eq!(h.world.refresh_count(), 0);
+}
+
+#[test]
+fn query_attach_appends_and_keeps_the_callers_query() {
+    let mut config = config();
+    config.attach = Attach::Query { name: "token".to_owned() };
+    let h = Harness::new(config);
+    h.login(true, None);
+    let outcome = h.fetch(call("https://api.test/s?q=a%20b&sig=x~y&flag"));
+    h.run();
+    assert!(ok(&outcome));
+    assert_eq!(h.world.sent.borrow()[0].0, "https://api.test/s?q=a%20b&sig=x~y&flag&token=A0");
+}
+
+#[test]
+fn a_refused_refresh_ends_the_session_once() {
+    let mut config = config();
+    let calls = Rc::new(Cell::new(0));
+    config.on_session_expired = Some(Function::SessionExpired(Rc::clone(&calls)));
+    let h = Harness::new(config);
+    h.world.refresh_mode.set(Some(RefreshMode::Refuse));
+    h.login(false, None);
+    let outcomes: Vec<Outcome> = (0..20).map(|i| h.fetch(call(&format!("/items/{i}")))).collect();
+    h.run();
+    assert!(outcomes.iter().all(|o| error(o) == "SessionExpiredError"));
+    assert_eq!(calls.get(), 1, "onSessionExpired exactly once");
+    assert_eq!(h.client.get_tokens(), None, "tokens cleared");
+    // A later request goes out without a token and its answer is the caller's: no refresh, and
+    // the app is not told again.
+    let later = h.fetch(call("/again"));
+    h.run();
+    assert!(matches!(&*later.borrow(), Some(Ok(r)) if r.status == 401));
+    assert_eq!(h.world.refresh_count(), 1);
+    assert_eq!(calls.get(), 1);
+}
+
+#[test]
+fn a_network_failure_keeps_the_tokens_and_carries_the_cause() {
+    let h = Harness::new(config());
+    h.world.refresh_mode.set(Some(RefreshMode::Offline));
+    h.login(false, None);
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert_eq!(error(&outcome), "RefreshError:Network (cause: TypeError: Failed to fetch)");
+    assert_eq!(h.client.get_tokens().unwrap().refresh.unwrap().expose(), "R0", "tokens kept");
+}
+
+#[test]
+fn the_refresh_deadline_is_a_timer_and_drops_the_call() {
+    let mut config = config();
+    config.timeout_ms = 500.0;
+    let h = Harness::new(config);
+    h.world.refresh_mode.set(Some(RefreshMode::Hang));
+    h.login(true, Some(NOW - 1.0));
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert!(outcome.borrow().is_none(), "waits for the refresh");
+    h.world.advance(499.0);
+    h.run();
+    assert!(outcome.borrow().is_none(), "not before the deadline");
+    h.world.advance(1.0);
+    h.run();
+    assert_eq!(error(&outcome), "RefreshError:Timeout");
+    assert_eq!(h.world.refreshes_dropped.get(), 1, "the hanging call was dropped (aborted)");
+    assert!(h.world.timers.borrow().is_empty(), "no timer left behind");
+}
+
+#[test]
+fn dispose_is_final_for_a_request_in_flight() {
+    let h = Harness::new(config());
+    h.login(false, None);
+    h.world.hold_answers.set(true);
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    let writes = h.store.writes.get();
+    h.client.dispose();
+    // The answer comes back "expired" after dispose: no refresh, no write, the promise settles.
+    h.world.release_answers();
+    h.run();
+    assert_eq!(error(&outcome), "DisposedError");
+    assert_eq!(h.world.refresh_count(), 0);
+    assert_eq!(h.store.writes.get(), writes);
+    assert!(h.world.listeners_forgotten.get());
+    assert_eq!(
+        h.client.set_tokens(&json!({"accessToken": "X"})).unwrap_err(),
+        fetch_with_refresh::client::SetTokensError::Disposed
+    );
+    assert_eq!(h.client.clear_tokens().unwrap_err(), Error("DisposedError".into()));
+    assert_eq!(h.store.writes.get(), writes, "nothing written after dispose");
+}
+
+#[test]
+fn dispose_abandons_the_refresh_in_flight() {
+    let h = Harness::new(config());
+    h.world.refresh_mode.set(Some(RefreshMode::Hang));
+    h.login(true, Some(NOW - 1.0));
+    let outcomes: Vec<Outcome> = (0..5).map(|_| h.fetch(call("/me"))).collect();
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1);
+    let writes = h.store.writes.get();
+    h.client.dispose();
+    h.run();
+    assert!(outcomes.iter().all(|o| error(o) == "DisposedError"));
+    assert_eq!(h.world.refreshes_dropped.get(), 1, "the refresh call was aborted");
+    assert!(h.world.timers.borrow().is_empty(), "its deadline timer was cleared");
+    assert_eq!(h.store.writes.get(), writes);
+}
+
+#[test]
+fn an_abort_leaves_the_queue_at_once_and_removes_its_listener() {
+    let h = Harness::new(config());
+    h.world.refresh_mode.set(Some(RefreshMode::Hang));
+    h.login(true, Some(NOW - 1.0));
+    let waiting = call("/me");
+    let signal = Rc::clone(&waiting.signal);
+    let outcome = h.fetch(waiting);
+    let other = h.fetch(call("/other"));
+    h.run();
+    assert_eq!(signal.watching.get(), 1, "watched while queued");
+    signal.abort();
+    h.run();
+    assert_eq!(error(&outcome), "AbortError");
+    assert_eq!(signal.watching.get(), 0, "the listener is gone");
+    assert!(other.borrow().is_none(), "the other request still waits");
+    // A request that ends normally removes its listener too.
+    let h = Harness::new(config());
+    h.login(true, None);
+    let done = call("/me");
+    let signal = Rc::clone(&done.signal);
+    let outcome = h.fetch(done);
+    h.run();
+    assert!(ok(&outcome));
+    assert_eq!(signal.watching.get(), 0);
+}
+
+#[test]
+fn bodies_are_read_only_when_a_matcher_needs_them() {
+    // Default matchers have codes: JSON answers are read.
+    let h = Harness::new(config());
+    h.login(true, None);
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert!(ok(&outcome));
+    assert_eq!(h.world.bodies_read.get(), 1);
+    // Status-only matchers: nothing is read.
+    let mut status_only = config();
+    status_only.access_expired = Matcher::Rules(MatchRules { status: vec![401], codes: vec![] });
+    status_only.session_expired = Matcher::Rules(MatchRules::default());
+    let h = Harness::new(status_only);
+    h.login(false, None);
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert!(ok(&outcome), "401 still refreshes and replays");
+    assert_eq!(h.world.bodies_read.get(), 0);
+}
+
+#[test]
+fn business_codes_and_custom_matchers_classify_answers() {
+    let mut config = config();
+    config.access_expired =
+        Matcher::Rules(MatchRules { status: vec![], codes: vec![Code::from_text("50014")] });
+    let seen = Rc::new(Cell::new(0));
+    let counter = Rc::clone(&seen);
+    config.session_expired = Matcher::Custom(Function::Matcher(Rc::new(move |status, body| {
+        counter.set(counter.get() + 1);
+        status == 200 && body.is_some_and(|b| b["code"] == 50015)
+    })));
+    let h = Harness::new(config);
+    h.world.expired_as_code.set(true);
+    h.login(false, None);
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert!(ok(&outcome));
+    assert_eq!(h.world.refresh_count(), 1);
+    assert!(seen.get() >= 2, "the custom matcher saw each answer");
+}
+
+#[test]
+fn a_custom_refresh_function_renews_or_ends_the_session() {
+    for (answer, expected) in [
+        (Ok(Some(json!({"accessToken": "F1"}))), None),
+        (Ok(None), Some("SessionExpiredError")),
+        (Err(Error("boom".into())), Some("RefreshError:Function (cause: boom)")),
+        (Ok(Some(json!({"accessToken": 5}))), Some("RefreshError:Malformed")),
+    ] {
+        let mut config = config();
+        let answer = Rc::new(answer);
+        config.refresher = Refresher::Custom(Function::Refresh(Rc::new(move |tokens: &TokenSet| {
+            assert_eq!(tokens.access.expose(), "A0");
+            (*answer).clone()
+        })));
+        let h = Harness::new(config);
+        h.world.valid.borrow_mut().push("F1".to_owned());
+        h.login(false, None);
+        let outcome = h.fetch(call("/me"));
+        h.run();
+        match expected {
+            None => assert!(ok(&outcome)),
+            Some(expected) => assert_eq!(error(&outcome), expected),
+        }
+    }
+}
+
+#[test]
+fn refresh_joins_the_refresh_in_flight() {
+    let h = Harness::new(config());
+    h.login(false, None);
+    let joined: Rc<RefCell<Vec<Result<(), Error>>>> = Rc::default();
+    for _ in 0..3 {
+        let client = Rc::clone(&h.client);
+        let joined = Rc::clone(&joined);
+        h.executor.spawn(async move {
+            let result = client.refresh().await;
+            joined.borrow_mut().push(result);
+        });
+    }
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1);
+    assert_eq!(*joined.borrow(), vec![Ok(()), Ok(()), Ok(())]);
+    let _ = FailureKind::Network;
+}
