@@ -13,7 +13,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # The wasm-bindgen CLI must match the wasm-bindgen crate exactly (pinned with = in Cargo.toml).
-wbg_version=$(sed -n 's/^wasm-bindgen = { version = "=\([^"]*\)".*/\1/p' Cargo.toml)
+wbg_version=$(sed -n 's/^wasm-bindgen = \(.*version = \)\{0,1\}"=\([^"]*\)".*/\2/p' Cargo.toml)
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$wbg_version" ]; then
   say "building wasm-bindgen-cli $wbg_version from source (a few minutes)"
   cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
