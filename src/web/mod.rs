@@ -2,6 +2,8 @@
 //! between JavaScript values and the core's types. Nothing here decides anything: the decisions
 //! are the core's; this layer only reads, writes and sends.
 
+pub mod cookie;
+pub mod custom_store;
 pub mod errors;
 pub mod events;
 pub mod js;
