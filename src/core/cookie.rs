@@ -94,32 +94,57 @@ pub fn find(cookie_header: &str, name: &str) -> Option<String> {
             return None;
         }
         let value = value.trim_ascii();
-        let value = value.strip_prefix('"').and_then(|inner| inner.strip_suffix('"')).unwrap_or(value);
+        let value = match value.as_bytes() {
+            [b'"', .., b'"'] => value.get(1..value.len() - 1).unwrap_or(value),
+            _ => value,
+        };
         decode(value)
     })
 }
 
 /// Percent-decodes `text` as JavaScript's `decodeURIComponent` does, but returns `None` where it
-/// would throw: a `%` not followed by two hex digits, or escapes that are not UTF-8.
+/// would throw: a `%` not followed by two hex digits, or escapes that are not UTF-8 (a truncated
+/// or overlong sequence, a surrogate, a code point above U+10FFFF).
+///
+/// The escaped bytes are put together into characters here, rather than collected and handed to
+/// `String::from_utf8`, whose general validator is most of the size of this function.
 pub fn decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_owned());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let high = hex(*bytes.get(i + 1)?)?;
-            let low = hex(*bytes.get(i + 2)?)?;
-            out.push(high << 4 | low);
-            i += 3;
+    let mut parts = text::split(text, b'%');
+    let mut out = String::with_capacity(text.len());
+    out.push_str(parts.next()?);
+    // The character being put together, how many continuation bytes it still needs, and the
+    // smallest code point its length may encode (anything below is an overlong form).
+    let (mut code, mut needed, mut least) = (0u32, 0u32, 0u32);
+    for part in parts {
+        let escape = part.as_bytes();
+        let byte = u32::from(hex(*escape.first()?)? << 4 | hex(*escape.get(1)?)?);
+        if needed == 0 {
+            (code, needed, least) = match byte {
+                0x00..=0x7F => (byte, 0, 0),
+                0xC0..=0xDF => (byte & 0x1F, 1, 0x80),
+                0xE0..=0xEF => (byte & 0x0F, 2, 0x800),
+                0xF0..=0xF7 => (byte & 0x07, 3, 0x1_0000),
+                _ => return None,
+            };
+        } else if byte & 0xC0 == 0x80 {
+            code = code << 6 | (byte & 0x3F);
+            needed -= 1;
         } else {
-            out.push(b);
-            i += 1;
+            return None;
         }
+        // The two hex digits are ASCII, so the rest of the part starts on a character boundary.
+        let rest = part.get(2..)?;
+        if needed == 0 {
+            if code < least {
+                return None;
+            }
+            out.push(char::from_u32(code)?);
+        } else if !rest.is_empty() {
+            return None;
+        }
+        out.push_str(rest);
     }
-    String::from_utf8(out).ok()
+    (needed == 0).then_some(out)
 }
 
 /// The value of an ASCII hex digit.
@@ -277,9 +302,48 @@ mod tests {
             ("%E0%A4%A", None),
             ("%C3", None),
             ("%FF", None),
+            ("%F0%9F%98%80 ok", Some("\u{1F600} ok")),
+            ("é%C3%A9é", Some("ééé")),
+            ("%E2%82", None),
+            ("%E2%82x%AC", None),
+            ("%C0%AF", None),
+            ("%E0%80%AF", None),
+            ("%ED%A0%80", None),
+            ("%F4%90%80%80", None),
+            ("%F8%80%80%80%80", None),
+            ("%80", None),
+            ("%C3%A9%", None),
         ];
         for (text, expected) in cases {
             assert_eq!(decode(text).as_deref(), expected, "{text:?}");
+        }
+    }
+
+    /// Escaped byte sequences decode exactly when they are UTF-8, checked against the standard
+    /// library's validator: every sequence of one and two bytes, and the edges of longer ones.
+    #[test]
+    fn decoding_accepts_exactly_utf8() {
+        let escaped = |bytes: &[u8]| bytes.iter().map(|b| format!("%{b:02x}")).collect::<String>();
+        let check = |bytes: &[u8]| {
+            let expected = String::from_utf8(bytes.to_vec()).ok();
+            assert_eq!(decode(&escaped(bytes)), expected, "{bytes:02X?}");
+        };
+        for a in 0..=255u8 {
+            check(&[a]);
+            for b in 0..=255u8 {
+                check(&[a, b]);
+            }
+        }
+        let edges = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
+        for a in 0xE0..=0xFFu8 {
+            for b in edges {
+                for c in edges {
+                    check(&[a, b, c]);
+                    for d in edges {
+                        check(&[a, b, c, d]);
+                    }
+                }
+            }
         }
     }
 }

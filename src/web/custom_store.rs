@@ -32,17 +32,24 @@ impl CustomStore {
         CustomStore { target }
     }
 
-    /// The method `name` of the object, looked up at each call (the app may replace it).
-    fn method(&self, name: &str) -> Result<Function, StoreError> {
-        js::get(&self.target, name)
+    /// Calls the method `name` of the object (looked up at each call: the app may replace it)
+    /// with `key`, and `value` when given.
+    fn invoke(&self, name: &str, key: &str, value: Option<&str>) -> Result<JsValue, StoreError> {
+        let method = js::get(&self.target, name)
             .dyn_into::<Function>()
-            .map_err(|_| StoreError::Failed(cat(&["storage.", name, " is not a function"])))
+            .map_err(|_| StoreError::Failed(cat(&["storage.", name, " is not a function"])))?;
+        let key = JsValue::from_str(key);
+        match value {
+            Some(value) => method.call2(&self.target, &key, &JsValue::from_str(value)),
+            None => method.call1(&self.target, &key),
+        }
+        .map_err(failed)
     }
 }
 
 /// Whether `value` has a `then` method: a promise, or a promise from another realm or library.
 fn is_thenable(value: &JsValue) -> bool {
-    (value.is_object() || value.is_function()) && js::get(value, "then").is_function()
+    js::get(value, "then").is_function()
 }
 
 impl KeyValueStore for CustomStore {
@@ -51,16 +58,11 @@ impl KeyValueStore for CustomStore {
     }
 
     fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let value = self.method("getItem")?.call1(&self.target, &JsValue::from_str(key)).map_err(failed)?;
-        Ok(value.as_string())
+        Ok(self.invoke("getItem", key, None)?.as_string())
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let set_item = self.method("setItem")?;
-        let result = set_item
-            .call2(&self.target, &JsValue::from_str(key), &JsValue::from_str(value))
-            .map_err(failed)?;
-        if is_thenable(&result) {
+        if is_thenable(&self.invoke("setItem", key, Some(value))?) {
             return Err(StoreError::Failed(
                 "setItem returned a promise; storage must be synchronous".to_owned(),
             ));
@@ -69,7 +71,7 @@ impl KeyValueStore for CustomStore {
     }
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {
-        self.method("removeItem")?.call1(&self.target, &JsValue::from_str(key)).map_err(failed)?;
+        self.invoke("removeItem", key, None)?;
         Ok(())
     }
 }
