@@ -36,3 +36,5 @@ mod replay;
 mod robust;
 #[path = "browser/storage.rs"]
 mod storage;
+#[path = "browser/stores.rs"]
+mod stores;

@@ -4,6 +4,7 @@
 //! - [`policy`]: when a token is fresh, inside the proactive window, or expired;
 //! - [`classify`]: business codes, matchers and what a response means;
 //! - [`options`]: the option types and their defaults;
+//! - [`cookie`]: the token cookies' attributes, and reading ours out of `document.cookie`;
 //! - [`settings`]: validating the options object;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
@@ -11,6 +12,7 @@
 
 pub mod attach;
 pub mod classify;
+pub mod cookie;
 pub mod json;
 pub mod machine;
 pub mod options;

@@ -4,6 +4,8 @@
 
 pub mod abort;
 pub mod app;
+pub mod cookie;
+pub mod custom_store;
 pub mod errors;
 pub mod events;
 pub mod fetch;

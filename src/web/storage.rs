@@ -1,11 +1,98 @@
-//! The store port over the storages of `js/storage.js`: Web Storage, cookies, or the app's own
-//! object. (Memory is [`crate::vault::MemoryStore`], which is also every store's fallback.)
+//! The token store port ([`KeyValueStore`]) over the browser's storages: [`open`] gives the
+//! store for the `storage` option: localStorage or sessionStorage ([`WebStore`], through
+//! gloo-storage), cookies ([`CookieStore`]), the app's own object ([`CustomStore`]) or memory
+//! ([`MemoryStore`], which is also every store's fallback in the vault).
+//!
+//! Every failure of a storage is a [`StoreError`] carrying the storage's message (never a stored
+//! value), so the vault can fall back to memory; nothing here throws into JavaScript.
+//!
+//! [`open_store`] and [`JsStore`] are the same stores in `js/storage.js`, kept until the client
+//! switches to [`open`].
 
+use crate::core::options::{CookieOptions, StorageChoice};
 use crate::ports::{KeyValueStore, StoreError};
 use crate::prelude::*;
+use crate::vault::MemoryStore;
+pub use crate::web::cookie::CookieStore;
+pub use crate::web::custom_store::CustomStore;
 use crate::web::js;
+use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+
+/// The store for the `storage` option; cookies are written with the `cookie` option's attributes.
+pub fn open(choice: &StorageChoice<JsValue>, cookie: &CookieOptions) -> Box<dyn KeyValueStore> {
+    match choice {
+        StorageChoice::Local => Box::new(WebStore::Local),
+        StorageChoice::Session => Box::new(WebStore::Session),
+        StorageChoice::Cookie => Box::new(CookieStore::new(cookie)),
+        StorageChoice::Memory => Box::<MemoryStore>::default(),
+        StorageChoice::Custom(target) => Box::new(CustomStore::new(target.clone())),
+    }
+}
+
+/// A storage failure carrying what the storage threw.
+pub(crate) fn failed(error: JsValue) -> StoreError {
+    StoreError::Failed(js::message_of(&error))
+}
+
+/// `localStorage` or `sessionStorage`, values kept as the raw strings other code reads (gloo's
+/// typed `get`/`set` would store `"\"A1\""`).
+///
+/// The storage is looked up for every call, as reading `window.localStorage` throws when storage
+/// is disabled or the page is sandboxed, and can start to throw later (the user blocks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebStore {
+    /// `localStorage`.
+    Local,
+    /// `sessionStorage`.
+    Session,
+}
+
+impl WebStore {
+    /// The storage area now, or why there is none.
+    fn area(self) -> Result<web_sys::Storage, StoreError> {
+        let unavailable = || StoreError::Failed(cat(&[self.kind(), " is not available here"]));
+        let window = web_sys::window().ok_or_else(unavailable)?;
+        let probe = match self {
+            WebStore::Local => window.local_storage(),
+            WebStore::Session => window.session_storage(),
+        };
+        match probe {
+            Ok(Some(_)) => {}
+            Ok(None) => return Err(unavailable()),
+            Err(error) => return Err(failed(error)),
+        }
+        // gloo's `raw()` throws a JS exception straight through the Rust stack when the storage is
+        // unavailable; the probe above read the same getter just before, with no JavaScript run in
+        // between, so here it succeeds.
+        Ok(match self {
+            WebStore::Local => LocalStorage::raw(),
+            WebStore::Session => SessionStorage::raw(),
+        })
+    }
+}
+
+impl KeyValueStore for WebStore {
+    fn kind(&self) -> &'static str {
+        match self {
+            WebStore::Local => "localStorage",
+            WebStore::Session => "sessionStorage",
+        }
+    }
+
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.area()?.get_item(key).map_err(failed)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.area()?.set_item(key, value).map_err(failed)
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.area()?.remove_item(key).map_err(failed)
+    }
+}
 
 #[wasm_bindgen(module = "/js/storage.js")]
 extern "C" {
@@ -26,10 +113,6 @@ extern "C" {
     fn set_js(this: &JsStore, key: &str, value: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = remove)]
     fn remove_js(this: &JsStore, key: &str) -> Result<(), JsValue>;
-}
-
-fn failed(error: JsValue) -> StoreError {
-    StoreError::Failed(js::message_of(&error))
 }
 
 impl KeyValueStore for JsStore {
