@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the wasm-bindgen browser tests (tests/browser.rs) in headless Chromium, against the reference
-# backend (target/debug/fwr-backend, www/server) started here on 127.0.0.1; its URL reaches the tests
-# at build time as FWR_BACKEND.
+# Runs the wasm-bindgen browser tests (tests/browser.rs) with `wasm-pack test` in headless Chromium,
+# against the reference backend (target/debug/fwr-backend, www/server) started here on 127.0.0.1;
+# its URL reaches the tests at build time as FWR_BACKEND.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,12 @@ url=$(sed -n 's/^LISTENING //p' "$out")
 [ -n "$url" ] || { echo "the reference backend did not start:" >&2; cat "$err" >&2; exit 1; }
 
 export FWR_BACKEND="$url"
-export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --target wasm32-unknown-unknown --test browser
+# Debian's chromedriver and Chromium (webdriver.json at the crate root names the binary and its
+# flags). --mode no-install: the wasm-bindgen-test-runner is the one next to the wasm-bindgen CLI
+# on PATH (scripts/install-tools.sh puts the version Cargo.toml pins there); if that is missing,
+# wasm-pack fails instead of downloading one or building another. --log-level error: wasm-pack's
+# own notes (and the warning when its daily update check cannot reach the registry) stay out of
+# the log; the tests' output and every error stay in.
+wasm-pack --log-level error test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install \
+  -- --test browser

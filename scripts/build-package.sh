@@ -1,35 +1,42 @@
 #!/usr/bin/env bash
-# Builds the optimised release module and assembles the installable npm package in pkg/.
-# wasm-opt is the one pinned in package.json (binaryen 132), never whichever is on PATH:
-# Debian's binaryen 108 produces modules that current Chromium refuses to instantiate.
+# Builds the optimised release module with wasm-pack and assembles the installable npm package in pkg/.
+# wasm-opt is the one pinned in package.json (binaryen 132), never whichever is on PATH nor one
+# wasm-pack downloads: Debian's binaryen 108 produces modules that current Chromium refuses to
+# instantiate. Cargo.toml turns wasm-pack's own wasm-opt off; --no-opt says it again here.
+# --mode no-install: wasm-pack uses the wasm-bindgen CLI on PATH (scripts/install-tools.sh puts the
+# one matching Cargo.toml there) and fails rather than download or build another. --quiet: no
+# progress notes (nor the warning of its daily update check); errors still show.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 name=fetch_with_refresh
-out=target/bindgen
+out=target/wasm-pack
 # Panic locations name source files: the dependencies' paths under the cargo registry are cut
 # down to the crate's own path (shorter, and no machine paths in the published module).
 remap=""
 for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
   remap="$remap --remap-path-prefix=${dir%/}="
 done
-RUSTFLAGS="${RUSTFLAGS:-}$remap" cargo build --quiet --release --target wasm32-unknown-unknown --lib
 rm -rf "$out" pkg
-mkdir -p "$out" pkg
-wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out" "target/wasm32-unknown-unknown/release/$name.wasm"
-# Optimise for size, then give imports and exports short names (the generated ones end in hashes
-# that gzip poorly); the JS glue is renamed to match, bundled with its snippets (js/*.js) and the
-# entry, and minified.
+mkdir -p pkg
+RUSTFLAGS="${RUSTFLAGS:-}$remap" wasm-pack --quiet build . --target web --release \
+  --mode no-install --no-opt --no-pack --no-typescript --no-gitignore --out-dir "$out"
+for f in "$name.js" "${name}_bg.wasm"; do
+  [ -f "$out/$f" ] || { echo "build-package: wasm-pack wrote no $out/$f" >&2; exit 1; }
+done
+# Optimise for size, keeping the function names (-g) in $out/optimised-names.wasm for twiggy
+# (scripts/twiggy.sh; the code is byte for byte what ships), then strip the names and give imports
+# and exports short names (the generated ones end in hashes that gzip poorly); the JS glue is
+# renamed to match.
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue"
-node_modules/.bin/wasm-opt $features --flatten --rereloop -Oz -Oz --converge --strip-debug --strip-producers --strip-target-features \
-  "$out/${name}_bg.wasm" -o "$out/optimised.wasm"
-node_modules/.bin/wasm-opt $features --minify-imports-and-exports-and-modules \
-  "$out/optimised.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
+node_modules/.bin/wasm-opt $features -g --flatten --rereloop -Oz -Oz --converge --strip-producers --strip-target-features \
+  "$out/${name}_bg.wasm" -o "$out/optimised-names.wasm"
+node_modules/.bin/wasm-opt $features --strip-debug --minify-imports-and-exports-and-modules \
+  "$out/optimised-names.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
 node scripts/rename-glue.mjs "$out/names.json" "pkg/${name}_bg.wasm" "$out/$name.js"
-# One minified ES module: the entry, the glue and the JS snippets it imports.
-cp js/index.js "$out/index.js"
-node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=warning "$out/index.js" --outfile=pkg/index.js
+# One minified ES module: the entry, the glue and the JS snippets, each file of js/ once.
+node scripts/bundle.mjs "$out" pkg/index.js
 cp js/index.d.ts README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 sed "s/\"0.0.0-template\"/\"$version\"/" pkg-template/package.json > pkg/package.json

@@ -13,10 +13,20 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # The wasm-bindgen CLI must match the wasm-bindgen crate exactly (pinned with = in Cargo.toml).
-wbg_version=$(sed -n 's/^wasm-bindgen = \(.*version = \)\{0,1\}"=\([^"]*\)".*/\2/p' Cargo.toml)
+# Either `wasm-bindgen = "=X"` or `wasm-bindgen = { version = "=X", ... }`.
+wbg_version=$(sed -n 's/^wasm-bindgen = .*"=\([0-9][^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+[ -n "$wbg_version" ] || { say "no exact (=) wasm-bindgen version in Cargo.toml" >&2; exit 1; }
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$wbg_version" ]; then
   say "building wasm-bindgen-cli $wbg_version from source (a few minutes)"
-  cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
+  cargo install --quiet --locked wasm-bindgen-cli --version "$wbg_version"
+fi
+
+# wasm-pack builds the module and runs the browser tests; it is told never to install anything
+# itself (--mode no-install), so the wasm-bindgen CLI above is the one it uses.
+wasm_pack_version=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null | cut -d' ' -f2)" != "$wasm_pack_version" ]; then
+  say "building wasm-pack $wasm_pack_version from source (a few minutes)"
+  cargo install --quiet --locked wasm-pack --version "$wasm_pack_version"
 fi
 
 # Chromium for the browser tests; a CJK font so the demo's screenshots (the seeds' Chinese dialog)

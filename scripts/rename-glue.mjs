@@ -1,6 +1,9 @@
 // Applies wasm-opt's name minification (--minify-imports-and-exports-and-modules) to the JS glue
-// wasm-bindgen generated, so the two still agree: the import object's modules and keys, and every
-// `wasm.<export>` access. The generated names carry 16-hex-digit hashes that gzip poorly.
+// wasm-bindgen generated (`wasm-pack build --target web`), so the two still agree: the import
+// object's modules and keys, and every `wasm.<export>` access. The generated names carry
+// 16-hex-digit hashes that gzip poorly. The glue imports each JS snippet twice, by name for the
+// members it calls itself and as `import * as importN` for the import object: only the second
+// kind is rewritten here (scripts/bundle.mjs makes sure each snippet is bundled once).
 // Usage: node scripts/rename-glue.mjs names.json module.wasm glue.js  (rewrites glue.js in place)
 import { readFileSync, writeFileSync } from 'node:fs';
 
