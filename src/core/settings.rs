@@ -264,6 +264,17 @@ fn keys_of<T: DeserializeOwned>() -> &'static [&'static str] {
     }
 }
 
+/// The path of `key` in the object at `path` (`refresh` + `send` is `refresh.send`); either may
+/// be empty (the options themselves are `options`).
+pub fn option_path(path: &str, key: &str) -> String {
+    match (path.is_empty(), key.is_empty()) {
+        (true, true) => "options".to_owned(),
+        (true, false) => key.to_owned(),
+        (false, true) => path.to_owned(),
+        (false, false) => cat(&[path, ".", key]),
+    }
+}
+
 /// Reads one object of the options (at `path`; empty for the options themselves) into `T` with
 /// any serde deserializer: serde-wasm-bindgen's in the browser, serde_json's in the tests. A key
 /// `T` does not take is an [`OptionError`] naming its full path (`refresh.send.hedaer`).
@@ -286,13 +297,7 @@ pub fn parse_section<'de, T: DeserializeOwned, D: Deserializer<'de>>(
             } else {
                 Problem::Unknown { expected }
             };
-            let full = match (path.is_empty(), key.is_empty()) {
-                (true, true) => "options".to_owned(),
-                (true, false) => key.to_owned(),
-                (false, true) => path.to_owned(),
-                (false, false) => cat(&[path, ".", key]),
-            };
-            Err(OptionError { path: full, problem })
+            Err(OptionError { path: option_path(path, key), problem })
         }
     }
 }
@@ -524,9 +529,9 @@ const ACCESS_EXPIRED: MatcherPaths =
 const SESSION_EXPIRED: MatcherPaths =
     MatcherPaths { root: "sessionExpired", status: "sessionExpired.status", codes: "sessionExpired.codes" };
 
-/// The longest array an option takes (statuses, codes, origins): longer ones are refused rather
-/// than read item by item.
-const MAX_ITEMS: usize = 256;
+/// The longest array an option takes (statuses, codes, origins): longer ones are refused, and a
+/// host reads at most one item more.
+pub const MAX_ITEMS: usize = 256;
 
 struct Reader<'h, H> {
     host: &'h H,

@@ -57,8 +57,7 @@ impl Host for Json {
 
     fn section<T: DeserializeOwned>(&self, value: &Value, path: &str) -> Result<T, OptionError> {
         if let Some(key) = value.get("$throws").and_then(Value::as_str) {
-            let path = if path.is_empty() { key.to_owned() } else { cat(&[path, ".", key]) };
-            return Err(OptionError { path, problem: Problem::Unreadable });
+            return Err(OptionError { path: option_path(path, key), problem: Problem::Unreadable });
         }
         parse_section(value.clone(), path)
     }
