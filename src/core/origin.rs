@@ -26,56 +26,65 @@ pub fn origin_of(href: &str) -> Option<String> {
     let (scheme, rest) = href.split_once(':')?;
     let scheme = scheme.to_ascii_lowercase();
     let default_port = SPECIAL.iter().find(|(name, _)| *name == scheme)?.1;
-    let rest = rest.strip_prefix("//")?;
-    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    let host_port = match authority.rfind('@') {
-        Some(at) => &authority[at + 1..],
-        None => authority,
+    let authority = rest.strip_prefix("//")?.split(['/', '\\', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_userinfo, host_port)| host_port);
+    // (Splitting, never slicing by index: nothing here can panic.)
+    let (host, ipv6, port) = match host_port.strip_prefix('[') {
+        Some(bracketed) => {
+            let (ip, after) = bracketed.split_once(']')?;
+            let port = if after.is_empty() { None } else { Some(after.strip_prefix(':')?) };
+            (ip, true, port)
+        }
+        None => match host_port.split_once(':') {
+            Some((host, port)) => (host, false, Some(port)),
+            None => (host_port, false, None),
+        },
     };
-    let (host, port) = split_port(host_port)?;
-    if !valid_host(host) {
+    let valid = if ipv6 {
+        host.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+    } else {
+        host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    };
+    if host.is_empty() || !valid {
         return None;
     }
-    let port = port.map(|p| p.trim_start_matches('0')).map(|p| if p.is_empty() { "0" } else { p });
-    let mut origin = String::with_capacity(scheme.len() + 3 + host_port.len());
+    let mut origin = String::with_capacity(scheme.len() + host_port.len() + 5);
     origin.push_str(&scheme);
     origin.push_str("://");
+    if ipv6 {
+        origin.push('[');
+    }
     origin.push_str(&host.to_ascii_lowercase());
-    if let Some(port) = port.filter(|p| *p != default_port) {
-        if port.len() > 5 || port.parse::<u16>().is_err() {
-            return None;
+    if ipv6 {
+        origin.push(']');
+    }
+    match port.map(port_number) {
+        None | Some(Some("")) => {}
+        Some(None) => return None,
+        Some(Some(port)) if port == default_port => {}
+        Some(Some(port)) => {
+            origin.push(':');
+            origin.push_str(port);
         }
-        origin.push(':');
-        origin.push_str(port);
     }
     Some(origin)
 }
 
-/// Splits `host[:port]` (the host may be a bracketed IPv6 address); the port, when present, is
-/// all digits.
-fn split_port(host_port: &str) -> Option<(&str, Option<&str>)> {
-    let after_host = if host_port.starts_with('[') { host_port.find(']')? + 1 } else { 0 };
-    let (host, port) = match host_port[after_host..].find(':') {
-        Some(colon) => (&host_port[..after_host + colon], Some(&host_port[after_host + colon + 1..])),
-        None => (host_port, None),
-    };
-    match port {
-        Some("") => Some((host, None)),
-        Some(p) if !p.bytes().all(|b| b.is_ascii_digit()) => None,
-        _ => Some((host, port)),
+/// A port as written without leading zeros (`""` for an empty port, which means the default),
+/// or `None` when it is not a number from 0 to 65535.
+fn port_number(port: &str) -> Option<&str> {
+    if port.is_empty() {
+        return Some("");
     }
-}
-
-/// A host as the canonical form writes it: a (punycoded) domain name or IPv4 address, or a
-/// bracketed IPv6 address. Anything else (empty, spaces, non-ASCII, stray delimiters) is refused.
-fn valid_host(host: &str) -> bool {
-    if let Some(inner) = host.strip_prefix('[') {
-        return inner.strip_suffix(']').is_some_and(|ip| {
-            !ip.is_empty() && ip.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        });
+    let digits = port.trim_start_matches('0');
+    let value = digits
+        .bytes()
+        .try_fold(0u32, |n, b| (b.is_ascii_digit() && n <= 65_535).then(|| n * 10 + u32::from(b - b'0')))?;
+    match digits {
+        "" => Some("0"),
+        _ if value <= 65_535 => Some(digits),
+        _ => None,
     }
-    !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
 }
 
 /// Whether `origin` (from [`origin_of`]) is one of `allowed` (each from [`origin_of`] too).

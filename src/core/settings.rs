@@ -23,7 +23,9 @@ use super::origin::{default_allowed_origins, origin_of};
 use crate::prelude::*;
 use core::fmt;
 use core::marker::PhantomData;
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor,
+};
 use serde::Deserialize;
 
 /// The kind of a value, named as JavaScript's `typeof` names it (with `null` and `array` apart).
@@ -201,24 +203,53 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Slot<V> {
     }
 }
 
-/// Deserializes `T` from a map, whatever `T::deserialize` asks for. serde-wasm-bindgen reads a
-/// struct by looking up the struct's own keys only, so it would never see an unknown key; read as
-/// a map, every key the object has goes through serde's key matching.
-struct AsMap<T>(T);
+/// Deserializes `T` from a map, whatever `T::deserialize` asks for, keeping the last key read in
+/// `key` (so that an error can name it). serde-wasm-bindgen reads a struct by looking up the
+/// struct's own keys only, so it would never see an unknown key; read as a map, every key the
+/// object has goes through serde's key matching.
+struct AsMap<'k, T> {
+    key: &'k mut Option<String>,
+    target: PhantomData<T>,
+}
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for AsMap<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
-            type Value = AsMap<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AsMap<T>, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(AsMap)
-            }
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for AsMap<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for AsMap<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(Keys { map, key: self.key }))
+    }
+}
+
+/// A map whose keys are read as strings first and kept, then handed to serde's key matching.
+struct Keys<'k, A> {
+    map: A,
+    key: &'k mut Option<String>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Keys<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.map.next_key::<String>()? {
+            Some(key) => seed.deserialize(self.key.insert(key).as_str().into_deserializer()).map(Some),
+            None => Ok(None),
         }
-        deserializer.deserialize_map(Entries(PhantomData))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
     }
 }
 
@@ -282,15 +313,13 @@ pub fn parse_section<'de, T: DeserializeOwned, D: Deserializer<'de>>(
     deserializer: D,
     path: &str,
 ) -> Result<T, OptionError> {
-    match serde_path_to_error::deserialize::<D, AsMap<T>>(deserializer) {
-        Ok(AsMap(value)) => Ok(value),
-        Err(error) => {
+    let mut key = None;
+    match (AsMap { key: &mut key, target: PhantomData }).deserialize(deserializer) {
+        Ok(value) => Ok(value),
+        Err(_) => {
             // Every value is taken as it is, so the only refusal is a key; a failure on a known
             // key means the deserializer could not read it.
-            let key = match error.path().iter().next() {
-                Some(serde_path_to_error::Segment::Map { key }) => key.as_str(),
-                _ => "",
-            };
+            let key = key.as_deref().unwrap_or_default();
             let expected = keys_of::<T>();
             let problem = if key.is_empty() || expected.contains(&key) {
                 Problem::Unreadable
