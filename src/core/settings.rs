@@ -178,7 +178,7 @@ pub trait Host {
     /// The items of `value`, an array (the option at `path`).
     fn items(&self, value: &Self::Value, path: &str) -> Result<Vec<Self::Value>, OptionError>;
     /// Reads `value`, an object (the option at `path`), into `T`, normally with
-    /// [`parse_section`] over the host's serde deserializer.
+    /// [`parse_entries`] over the object's properties and the host's serde deserializer.
     fn section<T: DeserializeOwned>(&self, value: &Self::Value, path: &str) -> Result<T, OptionError>;
     /// `url` resolved against the page, as an absolute `href`, or `None` when it is not a URL.
     fn resolve(&self, url: &str) -> Option<String>;
@@ -203,53 +203,36 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Slot<V> {
     }
 }
 
-/// Deserializes `T` from a map, whatever `T::deserialize` asks for, keeping the last key read in
-/// `key` (so that an error can name it). serde-wasm-bindgen reads a struct by looking up the
-/// struct's own keys only, so it would never see an unknown key; read as a map, every key the
-/// object has goes through serde's key matching.
-struct AsMap<'k, T> {
-    key: &'k mut Option<String>,
-    target: PhantomData<T>,
+/// The properties of an object of the options as serde reads them: `[key, value]` pairs from the
+/// host, handed out one by one, keeping the last key read (so that an error can name it). Every
+/// key the object has goes through serde's key matching (serde-wasm-bindgen, asked for a struct,
+/// would look up the struct's own keys only and never see an unknown one).
+struct Entries<I, D, E> {
+    pairs: I,
+    value: Option<D>,
+    key: Option<String>,
+    error: PhantomData<E>,
 }
 
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for AsMap<'_, T> {
-    type Value = T;
+impl<'de, I, D, E> MapAccess<'de> for Entries<I, D, E>
+where
+    I: Iterator<Item = (String, D)>,
+    D: IntoDeserializer<'de, E>,
+    E: de::Error,
+{
+    type Error = E;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
-        deserializer.deserialize_map(self)
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
+        let Some((key, value)) = self.pairs.next() else { return Ok(None) };
+        self.value = Some(value);
+        seed.deserialize(self.key.insert(key).as_str().into_deserializer()).map(Some)
     }
-}
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for AsMap<'_, T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(Keys { map, key: self.key }))
-    }
-}
-
-/// A map whose keys are read as strings first and kept, then handed to serde's key matching.
-struct Keys<'k, A> {
-    map: A,
-    key: &'k mut Option<String>,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Keys<'_, A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        match self.map.next_key::<String>()? {
-            Some(key) => seed.deserialize(self.key.insert(key).as_str().into_deserializer()).map(Some),
-            None => Ok(None),
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, E> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value.into_deserializer()),
+            None => Err(E::custom("a key without value")),
         }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.map.next_value_seed(seed)
     }
 }
 
@@ -306,20 +289,24 @@ pub fn option_path(path: &str, key: &str) -> String {
     }
 }
 
-/// Reads one object of the options (at `path`; empty for the options themselves) into `T` with
-/// any serde deserializer: serde-wasm-bindgen's in the browser, serde_json's in the tests. A key
-/// `T` does not take is an [`OptionError`] naming its full path (`refresh.send.hedaer`).
-pub fn parse_section<'de, T: DeserializeOwned, D: Deserializer<'de>>(
-    deserializer: D,
-    path: &str,
-) -> Result<T, OptionError> {
-    let mut key = None;
-    match (AsMap { key: &mut key, target: PhantomData }).deserialize(deserializer) {
+/// Reads one object of the options (at `path`; empty for the options themselves), given as its
+/// `[key, value]` pairs, into `T`; each value is deserialized by the host's serde deserializer
+/// (serde-wasm-bindgen's in the browser, serde_json's in the tests). A key `T` does not take is an
+/// [`OptionError`] naming its full path (`refresh.send.hedaer`).
+pub fn parse_entries<'de, T, I, D, E>(pairs: I, path: &str) -> Result<T, OptionError>
+where
+    T: DeserializeOwned,
+    I: IntoIterator<Item = (String, D)>,
+    D: IntoDeserializer<'de, E>,
+    E: de::Error,
+{
+    let mut entries = Entries { pairs: pairs.into_iter(), value: None, key: None, error: PhantomData };
+    match T::deserialize(de::value::MapAccessDeserializer::new(&mut entries)) {
         Ok(value) => Ok(value),
         Err(_) => {
             // Every value is taken as it is, so the only refusal is a key; a failure on a known
             // key means the deserializer could not read it.
-            let key = key.as_deref().unwrap_or_default();
+            let key = entries.key.as_deref().unwrap_or_default();
             let expected = keys_of::<T>();
             let problem = if key.is_empty() || expected.contains(&key) {
                 Problem::Unreadable
@@ -505,27 +492,28 @@ pub fn validate<H: Host>(
     let o: RawOptions<H::Value> = host.section(options, "")?;
 
     let keys: RawStorageKeys<H::Value> = r.section(&o.storage_keys, "storageKeys")?.unwrap_or_default();
+    let [access, refresh, expires_at] = r.texts([
+        (&keys.access_token, "storageKeys.accessToken", Rule::Name),
+        (&keys.refresh_token, "storageKeys.refreshToken", Rule::Name),
+        (&keys.expires_at, "storageKeys.expiresAt", Rule::Name),
+    ])?;
     let defaults = StorageKeys::default();
     let storage_keys = StorageKeys {
-        access: r.text(&keys.access_token, "storageKeys.accessToken", Rule::Name)?.unwrap_or(defaults.access),
-        refresh: r
-            .text(&keys.refresh_token, "storageKeys.refreshToken", Rule::Name)?
-            .unwrap_or(defaults.refresh),
-        expires_at: r
-            .text(&keys.expires_at, "storageKeys.expiresAt", Rule::Name)?
-            .unwrap_or(defaults.expires_at),
+        access: access.unwrap_or(defaults.access),
+        refresh: refresh.unwrap_or(defaults.refresh),
+        expires_at: expires_at.unwrap_or(defaults.expires_at),
     };
 
     let cookie = r.cookie(&o.cookie)?;
     let attach = r.attach(&o.attach)?;
-    let base_url = r.text(&o.base_url, "baseURL", Rule::Url)?;
+    let [base_url, code_field] =
+        r.texts([(&o.base_url, "baseURL", Rule::Url), (&o.code_field, "codeField", Rule::Path)])?;
     let storage = r.storage(&o.storage)?;
     let timeout = r.number(&o.timeout, "timeout", 1.0, MAX_TIMER_MS, MS)?;
     let (refresher, refresh_timeout) = r.refresher(&o.refresh)?;
     let window = r.number(&o.proactive_window, "proactiveWindow", 0.0, f64::MAX, SECONDS)?;
     let access_expired = r.matcher(&o.access_expired, ACCESS_EXPIRED, default_access_expired)?;
     let session_expired = r.matcher(&o.session_expired, SESSION_EXPIRED, default_session_expired)?;
-    let code_field = r.text(&o.code_field, "codeField", Rule::Path)?;
     let on_session_expired = r.function(&o.on_session_expired, "onSessionExpired")?;
     let allowed_origins = r.allowed_origins(&o.allowed_origins, base_url.as_deref())?;
     let fetch = r.function(&o.fetch, "fetch")?;
@@ -605,6 +593,18 @@ impl<H: Host> Reader<'_, H> {
         }
     }
 
+    /// Several text options, in order (see [`Reader::text`]).
+    fn texts<const N: usize>(
+        &self,
+        fields: [(&Slot<H::Value>, &str, Rule); N],
+    ) -> Result<[Option<String>; N], OptionError> {
+        let mut texts = [const { None }; N];
+        for (text, (slot, path, rule)) in texts.iter_mut().zip(fields) {
+            *text = self.text(slot, path, rule)?;
+        }
+        Ok(texts)
+    }
+
     /// A scheme: a string, or `null` for the raw token. `Err` is absent: `Ok(None)` is `null`.
     fn scheme(&self, slot: &Slot<H::Value>, path: &str) -> Result<Option<Option<String>>, OptionError> {
         let Some(value) = &slot.0 else { return Ok(None) };
@@ -682,7 +682,12 @@ impl<H: Host> Reader<'_, H> {
         let Some(c) = self.section::<RawCookie<H::Value>>(slot, "cookie")? else {
             return Ok(CookieOptions::default());
         };
-        let same_site = match self.text(&c.same_site, "cookie.sameSite", Rule::Name)?.as_deref() {
+        let [path, domain, same_site] = self.texts([
+            (&c.path, "cookie.path", Rule::CookiePath),
+            (&c.domain, "cookie.domain", Rule::Domain),
+            (&c.same_site, "cookie.sameSite", Rule::Name),
+        ])?;
+        let same_site = match same_site.as_deref() {
             None => None,
             Some("Strict") => Some(SameSite::Strict),
             Some("Lax") => Some(SameSite::Lax),
@@ -697,8 +702,8 @@ impl<H: Host> Reader<'_, H> {
             },
         };
         Ok(CookieOptions {
-            path: self.text(&c.path, "cookie.path", Rule::CookiePath)?,
-            domain: self.text(&c.domain, "cookie.domain", Rule::Domain)?,
+            path,
+            domain,
             same_site,
             secure,
             max_age: self.number(&c.max_age, "cookie.maxAge", 0.0, f64::MAX, SECONDS)?,
@@ -738,33 +743,32 @@ impl<H: Host> Reader<'_, H> {
         }
         let Some(value) = value else { return Err(invalid("refresh", REFRESH, Kind::Undefined)) };
         let r: RawRefresh<H::Value> = self.object(value, "refresh", REFRESH)?;
-        let Some(url) = self.text(&r.url, "refresh.url", Rule::Url)? else {
+        let [url, method] =
+            self.texts([(&r.url, "refresh.url", Rule::Url), (&r.method, "refresh.method", Rule::Method)])?;
+        let Some(url) = url else {
             return Err(invalid("refresh.url", Rule::Url.expected(), Kind::Undefined));
         };
-        let method = self.text(&r.method, "refresh.method", Rule::Method)?;
         let send: RawSend<H::Value> = self.section(&r.send, "refresh.send")?.unwrap_or_default();
+        let [header, body_field, query, access_token_field] = self.texts([
+            (&send.header, "refresh.send.header", Rule::Header),
+            (&send.body_field, "refresh.send.bodyField", Rule::Name),
+            (&send.query, "refresh.send.query", Rule::Name),
+            (&send.access_token_field, "refresh.send.accessTokenField", Rule::Name),
+        ])?;
+        let scheme = self.scheme(&send.scheme, "refresh.send.scheme")?.flatten();
         let response: RawResponse<H::Value> =
             self.section(&r.response, "refresh.response")?.unwrap_or_default();
+        let [access, refresh, expires_in, expires_at] = self.texts([
+            (&response.access_token, "refresh.response.accessToken", Rule::Path),
+            (&response.refresh_token, "refresh.response.refreshToken", Rule::Path),
+            (&response.expires_in, "refresh.response.expiresIn", Rule::Path),
+            (&response.expires_at, "refresh.response.expiresAt", Rule::Path),
+        ])?;
         let endpoint = RefreshEndpoint {
             url,
             method: method.map_or_else(|| "POST".to_owned(), |m| m.to_ascii_uppercase()),
-            send: SendPlacement {
-                header: self.text(&send.header, "refresh.send.header", Rule::Header)?,
-                scheme: self.scheme(&send.scheme, "refresh.send.scheme")?.flatten(),
-                body_field: self.text(&send.body_field, "refresh.send.bodyField", Rule::Name)?,
-                query: self.text(&send.query, "refresh.send.query", Rule::Name)?,
-                access_token_field: self.text(
-                    &send.access_token_field,
-                    "refresh.send.accessTokenField",
-                    Rule::Name,
-                )?,
-            },
-            response: ResponsePaths {
-                access: self.text(&response.access_token, "refresh.response.accessToken", Rule::Path)?,
-                refresh: self.text(&response.refresh_token, "refresh.response.refreshToken", Rule::Path)?,
-                expires_in: self.text(&response.expires_in, "refresh.response.expiresIn", Rule::Path)?,
-                expires_at: self.text(&response.expires_at, "refresh.response.expiresAt", Rule::Path)?,
-            },
+            send: SendPlacement { header, scheme, body_field, query, access_token_field },
+            response: ResponsePaths { access, refresh, expires_in, expires_at },
         };
         let timeout = self.number(&r.timeout, "refresh.timeout", 1.0, MAX_TIMER_MS, MS)?;
         Ok((Refresher::Endpoint(Box::new(endpoint)), timeout))

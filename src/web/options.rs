@@ -285,33 +285,32 @@ fn unreadable(path: &str, key: &str) -> OptionError {
 /// from: the enumerable string keys, own and inherited (those `for…in` visits, `Object.prototype`'s
 /// aside), each read once. A key whose value is `undefined` is left out, as absent. Reading never
 /// throws: a getter or a proxy that throws is an error naming the key.
-fn entries(object: &JsValue, path: &str) -> core::result::Result<Array, OptionError> {
-    let pairs = Array::new();
-    let seen = Array::new();
-    let object_prototype = Object::get_prototype_of(&Object::new());
+fn entries(object: &JsValue, path: &str) -> core::result::Result<Vec<(String, JsValue)>, OptionError> {
+    let mut pairs = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let object_prototype = JsValue::from(Object::get_prototype_of(&Object::new()));
     let mut level = object.clone();
     for _ in 0..MAX_PROTOTYPES {
         let keys = Reflect::own_keys(&level).map_err(|_| unreadable(path, ""))?;
         for key in keys.iter() {
             let Some(name) = key.as_string() else { continue };
-            if seen.includes(&key, 0) {
+            if seen.contains(&name) {
                 continue;
             }
-            seen.push(&key);
             let descriptor = Reflect::get_own_property_descriptor(level.unchecked_ref::<Object>(), &key)
                 .map_err(|_| unreadable(path, &name))?;
             let enumerable = Reflect::get(&descriptor, &JsValue::from_str("enumerable"))
                 .is_ok_and(|enumerable| enumerable.is_truthy());
-            if !enumerable {
-                continue;
+            if enumerable {
+                let value = Reflect::get(object, &key).map_err(|_| unreadable(path, &name))?;
+                if !value.is_undefined() {
+                    pairs.push((name.clone(), value));
+                }
             }
-            let value = Reflect::get(object, &key).map_err(|_| unreadable(path, &name))?;
-            if !value.is_undefined() {
-                pairs.push(&Array::of2(&key, &value));
-            }
+            seen.push(name);
         }
         level = Reflect::get_prototype_of(&level).map_err(|_| unreadable(path, ""))?.into();
-        if level.is_null() || level == JsValue::from(&object_prototype) {
+        if level.is_null() || level == object_prototype {
             break;
         }
     }
@@ -388,8 +387,11 @@ impl Host for Browser {
         value: &Given,
         path: &str,
     ) -> core::result::Result<T, OptionError> {
-        let pairs = entries(&value.0, path)?;
-        settings::parse_section(serde_wasm_bindgen::Deserializer::from(JsValue::from(pairs)), path)
+        let pairs = entries(&value.0, path)?.into_iter();
+        settings::parse_entries(
+            pairs.map(|(key, value)| (key, serde_wasm_bindgen::Deserializer::from(value))),
+            path,
+        )
     }
 
     fn resolve(&self, url: &str) -> Option<String> {

@@ -59,7 +59,7 @@ impl Host for Json {
         if let Some(key) = value.get("$throws").and_then(Value::as_str) {
             return Err(OptionError { path: option_path(path, key), problem: Problem::Unreadable });
         }
-        parse_section(value.clone(), path)
+        parse_entries(value.as_object().cloned().unwrap_or_default(), path)
     }
 
     fn resolve(&self, url: &str) -> Option<String> {
