@@ -5,13 +5,15 @@
 //! is written (the browser throws it as a `TypeError`).
 //!
 //! How it is read: each object of the options (the options themselves, `refresh`, `refresh.send`,
-//! `cookie`…) is deserialized with serde into a struct that lists its keys (`deny_unknown_fields`,
-//! so a typo such as `proactivewindow` is an error rather than a silent default). The values are
-//! kept as the [`Host`] gives them (in the browser, the JS values themselves, through
-//! `serde_wasm_bindgen::preserve`; in the native tests, JSON) and judged here, one by one, so that
-//! a function where a function belongs is taken as it is, and a wrong value is named by its kind
-//! (`got string`), never printed. The browser side only says what kind a value is, reads an object
-//! one level deep when asked, and resolves URLs with the browser's `URL`.
+//! `cookie`…) is deserialized with serde, from the `[key, value]` pairs the [`Host`] reads off it,
+//! into a struct that lists its keys (`deny_unknown_fields`, so a typo such as `proactivewindow` is
+//! an error rather than a silent default). The values are kept as the host's deserializer gives
+//! them (in the browser the JS values themselves, through `serde_wasm_bindgen::preserve`; in the
+//! native tests JSON) and judged here, one by one, so that a function where a function belongs is
+//! taken as it is, a nested object is read only where the options have one (which ends cycles),
+//! and a wrong value is named by its kind (`got string`), never printed. The browser side only says
+//! what kind a value is, lists an object's properties when asked, and resolves URLs with the
+//! browser's `URL`.
 
 use super::classify::{Code, MatchRules};
 use super::options::{
