@@ -3,10 +3,9 @@
 //! TypeScript declarations are hand-written in `js/index.d.ts`.
 
 use crate::client::{Client, SetTokensError};
-use crate::core::options::{self as core_options, Config};
 use crate::core::tokens::TokenError;
 use crate::web::platform::WebPlatform;
-use crate::web::{errors, js, options};
+use crate::web::{errors, js, options, storage};
 use js_sys::{Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -20,38 +19,14 @@ pub struct AuthClient {
     inner: Rc<Client<WebPlatform>>,
 }
 
-/// The old options reader's result in the client's configuration.
-fn config_of(parsed: options::Config) -> Config<Function> {
-    let matcher = |m: options::Matcher| match m {
-        options::Matcher::Rules(rules) => core_options::Matcher::Rules(rules),
-        options::Matcher::Function(f) => core_options::Matcher::Custom(f),
-    };
-    Config {
-        base_url: parsed.base_url,
-        allowed_origins: parsed.allowed_origins.iter().filter_map(|o| o.as_string()).collect(),
-        attach: parsed.attach,
-        refresher: match parsed.refresher {
-            options::Refresher::Endpoint(e) => core_options::Refresher::Endpoint(e),
-            options::Refresher::Function(f) => core_options::Refresher::Custom(f),
-        },
-        timeout_ms: parsed.timeout_ms.min(core_options::MAX_TIMER_MS),
-        window_ms: parsed.window_ms,
-        access_expired: matcher(parsed.access_expired),
-        session_expired: matcher(parsed.session_expired),
-        code_field: parsed.code_field,
-        on_session_expired: parsed.on_session_expired,
-        storage_keys: parsed.storage_keys,
-    }
-}
-
 #[wasm_bindgen(js_class = AuthClient)]
 impl AuthClient {
     /// `new AuthClient(options)`; throws a `TypeError` naming the first bad option.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<AuthClient, JsValue> {
-        let parsed = options::parse(&options)?;
-        let platform = WebPlatform::new(parsed.fetch);
-        Ok(AuthClient { inner: Rc::new(Client::new(config_of(parsed.config), parsed.store, platform)) })
+        let options::Options { config, storage, cookie, fetch } = options::read(&options)?;
+        let store = storage::open(&storage, &cookie);
+        Ok(AuthClient { inner: Rc::new(Client::new(config, store, WebPlatform::new(fetch))) })
     }
 
     /// `fetch(input, init)`: like `fetch`, with the token attached and refreshed as needed.

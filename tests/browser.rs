@@ -26,6 +26,8 @@ mod backend;
 mod exports;
 #[path = "browser/failures.rs"]
 mod failures;
+#[path = "browser/options.rs"]
+mod options;
 #[path = "browser/refresh.rs"]
 mod refresh;
 #[path = "browser/refresh_call.rs"]

@@ -4,8 +4,11 @@
 //! - [`policy`]: when a token is fresh, inside the proactive window, or expired;
 //! - [`classify`]: business codes, matchers and what a response means;
 //! - [`options`]: the option types and their defaults;
+//! - [`attach`]: which requests get the token, and where it goes;
 //! - [`cookie`]: the token cookies' attributes, and reading ours out of `document.cookie`;
-//! - [`settings`]: validating the options object;
+//! - [`settings`]: reading and validating the options object (serde), with the messages of its
+//!   errors;
+//! - [`origin`]: the origin of a URL, and which origins receive the token;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
 //! - [`json`], [`url`], [`text`]: the small text helpers the others need.
@@ -19,6 +22,7 @@ pub mod options;
 pub mod origin;
 pub mod policy;
 pub mod refresh;
+pub mod settings;
 pub mod text;
 pub mod tokens;
 pub mod url;

@@ -5,9 +5,6 @@
 //!
 //! Every failure of a storage is a [`StoreError`] carrying the storage's message (never a stored
 //! value), so the vault can fall back to memory; nothing here throws into JavaScript.
-//!
-//! [`open_store`] and [`JsStore`] are the same stores in `js/storage.js`, kept until the client
-//! switches to [`open`].
 
 use crate::core::options::{CookieOptions, StorageChoice};
 use crate::ports::{KeyValueStore, StoreError};
@@ -17,7 +14,6 @@ pub use crate::web::cookie::CookieStore;
 pub use crate::web::custom_store::CustomStore;
 use crate::web::js;
 use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 /// The store for the `storage` option; cookies are written with the `cookie` option's attributes.
@@ -91,49 +87,5 @@ impl KeyValueStore for WebStore {
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {
         self.area()?.remove_item(key).map_err(failed)
-    }
-}
-
-#[wasm_bindgen(module = "/js/storage.js")]
-extern "C" {
-    /// A storage of `js/storage.js`.
-    #[derive(Debug, Clone)]
-    pub type JsStore;
-
-    /// The store for a `storage` option value (`'localStorage'`, `'sessionStorage'`, `'cookie'`
-    /// or the app's object; `null` for memory), cookies written with `cookie_attributes`.
-    #[wasm_bindgen(js_name = openStore)]
-    pub fn open_store(storage: &JsValue, cookie_attributes: &str) -> Option<JsStore>;
-
-    #[wasm_bindgen(method, getter)]
-    fn kind(this: &JsStore) -> String;
-    #[wasm_bindgen(method, catch, js_name = get)]
-    fn get_js(this: &JsStore, key: &str) -> Result<Option<String>, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = set)]
-    fn set_js(this: &JsStore, key: &str, value: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = remove)]
-    fn remove_js(this: &JsStore, key: &str) -> Result<(), JsValue>;
-}
-
-impl KeyValueStore for JsStore {
-    fn kind(&self) -> &'static str {
-        match JsStore::kind(self).as_str() {
-            "localStorage" => "localStorage",
-            "sessionStorage" => "sessionStorage",
-            "cookie" => "cookie",
-            _ => "custom",
-        }
-    }
-
-    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.get_js(key).map_err(failed)
-    }
-
-    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.set_js(key, value).map_err(failed)
-    }
-
-    fn remove(&self, key: &str) -> Result<(), StoreError> {
-        self.remove_js(key).map_err(failed)
     }
 }

@@ -5,9 +5,10 @@
 
 use crate::support::*;
 use fetch_with_refresh::bindings::AuthClient;
+use fetch_with_refresh::core::options::{CookieOptions, SameSite, StorageChoice};
 use fetch_with_refresh::ports::{KeyValueStore, StoreError};
 use fetch_with_refresh::vault::MemoryStore;
-use fetch_with_refresh::web::storage::{open_store, JsStore};
+use fetch_with_refresh::web::storage::open;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -252,9 +253,20 @@ async fn a_cookie_over_the_size_limit_falls_back_to_memory() {
     reset_storage();
 }
 
-/// A store of `js/storage.js` for a `storage` option value.
-fn store(kind: &str, cookie_attributes: &str) -> JsStore {
-    open_store(&JsValue::from_str(kind), cookie_attributes).expect("a store")
+/// The store for a `storage` option value; cookies written with `SameSite=Strict` and `path`.
+fn store(kind: &str, path: &str) -> Box<dyn KeyValueStore> {
+    let choice = match kind {
+        "cookie" => StorageChoice::Cookie,
+        "sessionStorage" => StorageChoice::Session,
+        _ => StorageChoice::Local,
+    };
+    let path = (!path.is_empty()).then(|| path.to_owned());
+    open(&choice, &CookieOptions { path, same_site: Some(SameSite::Strict), ..CookieOptions::default() })
+}
+
+/// The store for the app's own storage object.
+fn custom(target: &JsValue) -> Box<dyn KeyValueStore> {
+    open(&StorageChoice::Custom(target.clone()), &CookieOptions::default())
 }
 
 fn not_stored(result: Result<(), StoreError>) -> bool {
@@ -264,7 +276,7 @@ fn not_stored(result: Result<(), StoreError>) -> bool {
 #[wasm_bindgen_test]
 fn cookie_store_writes_values_that_read_back() {
     reset_storage();
-    let jar = store("cookie", "; Path=/; SameSite=Strict");
+    let jar = store("cookie", "/");
     assert_eq!(jar.kind(), "cookie");
     assert_eq!(jar.get("fwr test"), Ok(None));
     let value = "v w;=é,\"x\"";
@@ -280,7 +292,7 @@ fn cookie_store_writes_values_that_read_back() {
     // A value over the browser's limit does not stick, and says so.
     assert!(not_stored(jar.set("fwr_big", &"b".repeat(5000))));
     // So does a cookie this page cannot read back (another path).
-    assert!(not_stored(store("cookie", "; Path=/elsewhere/").set("fwr_path", "1")));
+    assert!(not_stored(store("cookie", "/elsewhere/").set("fwr_path", "1")));
     reset_storage();
 }
 
@@ -289,12 +301,12 @@ fn web_storage_memory_and_custom_stores_implement_the_store_port() {
     reset_storage();
     let custom_target = js("(() => { const m = {}; return { m, getItem: (k) => k in m ? m[k] : null, \
                             setItem: (k, v) => { m[k] = v; }, removeItem: (k) => { delete m[k]; } }; })()");
-    let custom = open_store(&custom_target, "").expect("a storage object");
+    let app_store = custom(&custom_target);
     let stores: Vec<(&str, Box<dyn KeyValueStore>)> = vec![
-        ("localStorage", Box::new(store("localStorage", ""))),
-        ("sessionStorage", Box::new(store("sessionStorage", ""))),
+        ("localStorage", store("localStorage", "")),
+        ("sessionStorage", store("sessionStorage", "")),
         ("memory", Box::<MemoryStore>::default()),
-        ("custom", Box::new(custom)),
+        ("custom", app_store),
     ];
     for (kind, store) in &stores {
         assert_eq!(store.kind(), *kind);
@@ -312,18 +324,16 @@ fn web_storage_memory_and_custom_stores_implement_the_store_port() {
     assert_eq!(session("fwr_where"), None);
     store("sessionStorage", "").set("fwr_where", "session").unwrap();
     assert_eq!(session("fwr_where").as_deref(), Some("session"));
-    // `memory` is the Rust MemoryStore, not a JS store.
-    assert!(open_store(&JsValue::from_str("memory"), "").is_none());
+    // `memory` is the Rust MemoryStore.
+    assert_eq!(open(&StorageChoice::Memory, &CookieOptions::default()).kind(), "memory");
 
     // A value that is not a string reads as absent.
-    let odd = open_store(&js("{getItem: () => 42, setItem() {}, removeItem() {}}"), "").unwrap();
+    let odd = custom(&js("{getItem: () => 42, setItem() {}, removeItem() {}}"));
     assert_eq!(odd.get("k"), Ok(None));
     // Throwing methods become errors, not exceptions.
-    let throwing = open_store(
-        &js("{getItem() { throw new Error('no'); }, setItem() { throw new Error('no'); }, removeItem() { throw new Error('no'); }}"),
-        "",
-    )
-    .unwrap();
+    let throwing = custom(&js(
+        "{getItem() { throw new Error('no'); }, setItem() { throw new Error('no'); }, removeItem() { throw new Error('no'); }}",
+    ));
     assert!(matches!(throwing.get("k"), Err(StoreError::Failed(_))));
     assert!(matches!(throwing.set("k", "v"), Err(StoreError::Failed(_))));
     assert!(matches!(throwing.remove("k"), Err(StoreError::Failed(_))));
