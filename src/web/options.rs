@@ -1,15 +1,24 @@
 //! Reading the options.
 //!
-//! [`read`]: serde-wasm-bindgen deserializes the options object and [`crate::core::settings`]
-//! validates it (every rule and every message is there); this file only tells the core what kind
-//! each JS value is, copies an object's properties one level at a time so that a getter or proxy
-//! that throws is an error and not an exception, and resolves URLs with the browser's `URL`.
+//! [`read`]: serde derive reads each object of the options into the core's structs (refusing
+//! unknown keys) and [`crate::core::settings`] validates every value (every rule and every message
+//! is there); this file only tells the core what kind each JS value is, copies an object's
+//! properties one level at a time so that a getter or proxy that throws is an error and not an
+//! exception, and resolves URLs with the browser's `URL`.
+//!
+//! The deserializer is this file's [`Raw`], not serde-wasm-bindgen's: the core takes every value as
+//! it is and judges it itself, so serde only has to carry each value to its field, which `Raw` does
+//! by index into a table of the values read. serde-wasm-bindgen's deserializer would do the same
+//! job with its own error messages, which link float formatting and Unicode tables into the module:
+//! measured, 18.4 KB gzipped (the package's budget is 60 KB). serde-wasm-bindgen serializes what
+//! goes back to JS (events, `getTokens()`).
 
 use crate::core::options::{CookieOptions, StorageChoice};
 use crate::core::settings::{self, Host, Kind, OptionError, Problem, Settings};
 use js_sys::{Array, Function, Object, Reflect, TypeError};
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
 use serde::Deserialize;
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Url;
 
@@ -41,19 +50,94 @@ pub struct Options {
 /// ```
 pub fn read(options: &JsValue) -> Result<Options, JsValue> {
     let page = web_sys::window().and_then(|window| window.location().href().ok());
-    let settings = settings::validate(&Browser { page }, &Given(options.clone()))
+    let browser = Browser { page, values: RefCell::new(vec![options.clone()]) };
+    let settings = settings::validate(&browser, &Given(0))
         .map_err(|error| JsValue::from(TypeError::new(&error.message())))?;
     let Settings { config, storage, cookie, fetch } = settings;
     Ok(Options { config, storage, cookie, fetch })
 }
 
-/// A value of the options as given: serde-wasm-bindgen hands the JS value over unconverted.
-#[derive(Debug, Clone, Default)]
-struct Given(JsValue);
+/// A value of the options: its index in the reader's table of the values it read. serde carries
+/// the index (a generic deserializer cannot carry a JS value); the host looks the value up.
+#[derive(Debug, Clone, Copy, Default)]
+struct Given(u32);
 
 impl<'de> Deserialize<'de> for Given {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> core::result::Result<Self, D::Error> {
-        serde_wasm_bindgen::preserve::deserialize(deserializer).map(Given)
+        struct Index;
+        impl Visitor<'_> for Index {
+            type Value = Given;
+            fn expecting(&self, formatter: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                formatter.write_str("an option value")
+            }
+            fn visit_u32<E: de::Error>(self, index: u32) -> core::result::Result<Given, E> {
+                Ok(Given(index))
+            }
+        }
+        deserializer.deserialize_u32(Index)
+    }
+}
+
+/// The deserializer of one value of an object of the options: it hands serde the value's index.
+struct Raw(u32);
+
+impl IntoDeserializer<'_, Refused> for Raw {
+    type Deserializer = Raw;
+    fn into_deserializer(self) -> Raw {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Raw {
+    type Error = Refused;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> core::result::Result<V::Value, Refused> {
+        visitor.visit_u32(self.0)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// A refusal from serde, without a message: the core names the option and what is wrong with it
+/// (building serde's messages would link float formatting for nothing).
+#[derive(Debug)]
+struct Refused;
+
+impl core::fmt::Display for Refused {
+    fn fmt(&self, formatter: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        formatter.write_str("refused")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl de::Error for Refused {
+    fn custom<M: core::fmt::Display>(_: M) -> Self {
+        Refused
+    }
+    fn invalid_type(_: de::Unexpected<'_>, _: &dyn de::Expected) -> Self {
+        Refused
+    }
+    fn invalid_value(_: de::Unexpected<'_>, _: &dyn de::Expected) -> Self {
+        Refused
+    }
+    fn invalid_length(_: usize, _: &dyn de::Expected) -> Self {
+        Refused
+    }
+    fn unknown_variant(_: &str, _: &'static [&'static str]) -> Self {
+        Refused
+    }
+    fn unknown_field(_: &str, _: &'static [&'static str]) -> Self {
+        Refused
+    }
+    fn missing_field(_: &'static str) -> Self {
+        Refused
+    }
+    fn duplicate_field(_: &'static str) -> Self {
+        Refused
     }
 }
 
@@ -61,6 +145,22 @@ impl<'de> Deserialize<'de> for Given {
 struct Browser {
     /// `location.href`, when there is a window.
     page: Option<String>,
+    /// Every value read so far; a [`Given`] is an index into it.
+    values: RefCell<Vec<JsValue>>,
+}
+
+impl Browser {
+    /// The value behind `given`.
+    fn value(&self, given: &Given) -> JsValue {
+        self.values.borrow().get(given.0 as usize).cloned().unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Keeps `value` in the table; its index.
+    fn keep(&self, value: JsValue) -> Given {
+        let mut values = self.values.borrow_mut();
+        values.push(value);
+        Given(values.len() as u32 - 1)
+    }
 }
 
 /// How far up a prototype chain options are looked for (a proxy can make it endless).
@@ -136,38 +236,41 @@ impl Host for Browser {
     type Storage = JsValue;
 
     fn kind(&self, value: &Given) -> Kind {
-        kind_of(&value.0)
+        kind_of(&self.value(value))
     }
 
     fn text(&self, value: &Given) -> Option<String> {
-        value.0.as_string()
+        self.value(value).as_string()
     }
 
     fn number(&self, value: &Given) -> Option<f64> {
-        value.0.as_f64()
+        self.value(value).as_f64()
     }
 
     fn boolean(&self, value: &Given) -> Option<bool> {
-        value.0.as_bool()
+        self.value(value).as_bool()
     }
 
     fn function(&self, value: &Given) -> Option<Function> {
-        value.0.is_function().then(|| value.0.clone().unchecked_into())
+        self.value(value).dyn_into().ok()
     }
 
     fn storage(&self, value: &Given) -> Option<JsValue> {
+        let value = self.value(value);
         let method =
-            |name: &str| Reflect::get(&value.0, &JsValue::from_str(name)).is_ok_and(|m| m.is_function());
-        (method("getItem") && method("setItem") && method("removeItem")).then(|| value.0.clone())
+            |name: &str| Reflect::get(&value, &JsValue::from_str(name)).is_ok_and(|m| m.is_function());
+        (method("getItem") && method("setItem") && method("removeItem")).then_some(value)
     }
 
     fn items(&self, value: &Given, path: &str) -> core::result::Result<Vec<Given>, OptionError> {
-        let length =
-            Reflect::get(&value.0, &JsValue::from_str("length")).map_err(|_| unreadable(path, ""))?;
+        let value = self.value(value);
+        let length = Reflect::get(&value, &JsValue::from_str("length")).map_err(|_| unreadable(path, ""))?;
         // At most one item more than the core takes: enough for it to refuse a longer array.
         let count = length.as_f64().unwrap_or(0.0).min((settings::MAX_ITEMS + 1) as f64) as u32;
         (0..count)
-            .map(|i| Reflect::get_u32(&value.0, i).map(Given).map_err(|_| unreadable(path, "")))
+            .map(|i| {
+                Reflect::get_u32(&value, i).map(|item| self.keep(item)).map_err(|_| unreadable(path, ""))
+            })
             .collect()
     }
 
@@ -176,11 +279,8 @@ impl Host for Browser {
         value: &Given,
         path: &str,
     ) -> core::result::Result<T, OptionError> {
-        let pairs = entries(&value.0, path)?.into_iter();
-        settings::parse_entries(
-            pairs.map(|(key, value)| (key, serde_wasm_bindgen::Deserializer::from(value))),
-            path,
-        )
+        let pairs = entries(&self.value(value), path)?.into_iter();
+        settings::parse_entries(pairs.map(|(key, value)| (key, Raw(self.keep(value).0))), path)
     }
 
     fn resolve(&self, url: &str) -> Option<String> {
