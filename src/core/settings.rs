@@ -8,8 +8,8 @@
 //! `cookie`…) is deserialized with serde, from the `[key, value]` pairs the [`Host`] reads off it,
 //! into a struct that lists its keys (`deny_unknown_fields`, so a typo such as `proactivewindow` is
 //! an error rather than a silent default). The values are kept as the host's deserializer gives
-//! them (in the browser the JS values themselves, through `serde_wasm_bindgen::preserve`; in the
-//! native tests JSON) and judged here, one by one, so that a function where a function belongs is
+//! them (in the browser an index into the JS values read, see `web/options.rs`; in the native
+//! tests JSON) and judged here, one by one, so that a function where a function belongs is
 //! taken as it is, a nested object is read only where the options have one (which ends cycles),
 //! and a wrong value is named by its kind (`got string`), never printed. The browser side only says
 //! what kind a value is, lists an object's properties when asked, and resolves URLs with the
@@ -293,7 +293,7 @@ pub fn option_path(path: &str, key: &str) -> String {
 
 /// Reads one object of the options (at `path`; empty for the options themselves), given as its
 /// `[key, value]` pairs, into `T`; each value is deserialized by the host's serde deserializer
-/// (serde-wasm-bindgen's in the browser, serde_json's in the tests). A key `T` does not take is an
+/// (`web/options.rs`'s in the browser, serde_json's in the tests). A key `T` does not take is an
 /// [`OptionError`] naming its full path (`refresh.send.hedaer`).
 pub fn parse_entries<'de, T, I, D, E>(pairs: I, path: &str) -> Result<T, OptionError>
 where
