@@ -7,6 +7,8 @@ use crate::core::tokens::TokenError;
 use crate::web::platform::WebPlatform;
 use crate::web::{errors, js, options, storage};
 use js_sys::{Function, Promise};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -17,6 +19,12 @@ use wasm_bindgen_futures::future_to_promise;
 #[derive(Debug)]
 pub struct AuthClient {
     inner: Rc<Client<WebPlatform>>,
+}
+
+/// A call's future as a `Promise`. One future type for every call, so the promise machinery is
+/// compiled once.
+fn promise(future: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    future_to_promise(future)
 }
 
 #[wasm_bindgen(js_class = AuthClient)]
@@ -32,7 +40,7 @@ impl AuthClient {
     /// `fetch(input, init)`: like `fetch`, with the token attached and refreshed as needed.
     pub fn fetch(&self, input: JsValue, init: JsValue) -> Promise {
         let client = Rc::clone(&self.inner);
-        future_to_promise(async move { client.fetch((input, init)).await.map(JsValue::from) })
+        promise(Box::pin(async move { client.fetch((input, init)).await.map(JsValue::from) }))
     }
 
     /// Stores a new token set: `{ accessToken, refreshToken?, expiresIn?, expiresAt? }`.
@@ -72,7 +80,7 @@ impl AuthClient {
     /// Refreshes now, or joins the refresh in flight; resolves when it is done.
     pub fn refresh(&self) -> Promise {
         let client = Rc::clone(&self.inner);
-        future_to_promise(async move { client.refresh().await.map(|()| JsValue::UNDEFINED) })
+        promise(Box::pin(async move { client.refresh().await.map(|()| JsValue::UNDEFINED) }))
     }
 
     /// Listens to an event; returns the function that stops listening.
