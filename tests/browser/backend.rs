@@ -69,6 +69,19 @@ async fn flavour_s001_refreshes_once_for_concurrent_requests_on_the_real_backend
         let response = resolved(promise, &format!("GET /api/me #{i}")).await;
         assert_eq!(status(&response), 200, "request {i}");
         assert_eq!(text(&response, "url"), format!("{b}/s001/api/me"));
+        // The JSON answer was read and rebuilt: what the constructor cannot set survives, on the
+        // response and on its clones.
+        let call = |name: &str| get(&response, name).unchecked_into::<Function>().call0(&response).unwrap();
+        let copy = call("clone");
+        for key in ["url", "redirected", "type"] {
+            assert_eq!(stringify(&get(&copy, key)), stringify(&get(&response, key)), "clone().{key}");
+        }
+        assert_eq!(text(&response, "type"), "cors");
+        assert_eq!(
+            text(&get(&copy, "clone").unchecked_into::<Function>().call0(&copy).unwrap(), "url"),
+            text(&response, "url")
+        );
+        assert_eq!(text(&body_json(&copy).await, "data.user"), "u");
         assert_eq!(text(&body_json(&response).await, "data.user"), "u");
     }
     let seen = counters().await;
