@@ -87,6 +87,23 @@ async fn a_query_attach_puts_the_token_in_the_url_only() {
 }
 
 #[wasm_bindgen_test]
+async fn a_query_attach_keeps_the_callers_query_byte_for_byte() {
+    // A signed URL: re-encoding `%20` as `+`, `~` as `%7E`, or `flag` as `flag=` breaks the signature.
+    let server = backend(&js("{valid: ['A1']}"));
+    let client = client(&server, "{attach: {query: 'token'}}");
+    set_tokens(&client, "{accessToken: 'A+1/=', refreshToken: 'R1'}");
+    let server_valid = get(&server, "valid");
+    let add: js_sys::Function = get(&server_valid, "add").unchecked_into();
+    add.call1(&server_valid, &JsValue::from_str("A+1/=")).unwrap();
+    let url = "https://api.test/files?q=a%20b&sig=x~y&flag";
+    let response = resolved(get_url(&client, url), "signed URL").await;
+    assert_eq!(status(&response), 200);
+    let sent = api_calls(&server);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(text(&sent[0], "url"), "https://api.test/files?q=a%20b&sig=x~y&flag&token=A%2B1%2F%3D");
+}
+
+#[wasm_bindgen_test]
 async fn other_origins_and_auth_false_reach_the_transport_untouched() {
     let server = backend(&js("{valid: ['A1']}"));
     let client = client(&server, "");
