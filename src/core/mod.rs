@@ -7,11 +7,16 @@
 //! - [`settings`]: validating the options object;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
+//! - [`events`], [`errors`]: what reaches JavaScript (event types and payloads, error names and
+//!   messages), defined once, with [`names`] for the strings of the enums they carry;
 //! - [`json`], [`url`], [`text`]: the small text helpers the others need.
 
 pub mod classify;
+pub mod errors;
+pub mod events;
 pub mod json;
 pub mod machine;
+pub mod names;
 pub mod options;
 pub mod policy;
 pub mod refresh;
