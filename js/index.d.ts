@@ -473,8 +473,9 @@ Why a refresh failed without ending the session.
 - `'status'`: an error status that is not a refusal (e.g. 5xx); see `status`.
 - `'malformed'`: the answer was not JSON or had no access token where expected.
 - `'function'`: the custom refresh function threw.
+- `'no-refresh-token'`: there is no refresh token to send (and no custom refresh function).
 */
-export type RefreshFailureReason = 'network' | 'timeout' | 'status' | 'malformed' | 'function';
+export type RefreshFailureReason = 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token';
 
 /** What `onSessionExpired` receives. */
 export interface SessionExpiredInfo {
@@ -573,29 +574,34 @@ export interface StorageFallbackEvent {
 }
 
 /**
-The refresh token was refused: the user must log in again. A plain `Error` with this `name` (compare the
-name, not the constructor: no class is exported).
+The refresh token was refused: the user must log in again. The tokens are already cleared.
+
+An `Error` subclass: test it with `instanceof`, with {@link isSessionExpiredError} (which also recognises
+one from another realm or another copy of this package), or by `name`.
 
 @example
 ```
+import { SessionExpiredError } from 'fetch-with-refresh';
+
 try {
 	await fetchWithRefresh('/api/me');
 } catch (error) {
-	if ((error as Error).name === 'SessionExpiredError') router.push('/login');
+	if (error instanceof SessionExpiredError) router.push('/login');
 }
 ```
 */
-export interface SessionExpiredError extends Error {
+export declare class SessionExpiredError extends Error {
+	constructor(message: string);
 	name: 'SessionExpiredError';
 }
 
 /**
-The refresh failed for another reason; the tokens are kept. A plain `Error` with this `name`.
+The refresh failed for another reason; the tokens are kept. An `Error` subclass.
 */
-export interface RefreshError extends Error {
+export declare class RefreshError extends Error {
+	constructor(message: string, reason: RefreshFailureReason, status?: number, cause?: unknown);
 	name: 'RefreshError';
-	/** `'no-refresh-token'`: there is no refresh token to send. */
-	reason: RefreshFailureReason | 'no-refresh-token';
+	reason: RefreshFailureReason;
 	/** HTTP status of the refresh answer, when there was one. */
 	status?: number;
 	/** The underlying error (network error, error thrown by the refresh function), when there was one. */
@@ -603,15 +609,16 @@ export interface RefreshError extends Error {
 }
 
 /**
-The client was disposed. A plain `Error` with this `name`.
+The client was disposed. An `Error` subclass.
 */
-export interface DisposedError extends Error {
+export declare class DisposedError extends Error {
+	constructor(message: string);
 	name: 'DisposedError';
 }
 
 /**
 The errors this package rejects with (besides the transport's own errors and `TypeError` for bad
-options). Narrow by `name`.
+options). Narrow with `instanceof`, the guards, or `name`.
 
 @example
 ```
@@ -620,3 +627,29 @@ if (e.name === 'RefreshError') console.warn(e.reason, e.status);
 ```
 */
 export type AuthError = SessionExpiredError | RefreshError | DisposedError;
+
+/**
+Whether `error` is a {@link SessionExpiredError}: `instanceof`, or an error with that `name` (from another
+realm, such as an iframe, or another copy of this package).
+*/
+export declare function isSessionExpiredError(error: unknown): error is SessionExpiredError;
+
+/** Whether `error` is a {@link RefreshError} (`instanceof`, or that `name`). */
+export declare function isRefreshError(error: unknown): error is RefreshError;
+
+/** Whether `error` is a {@link DisposedError} (`instanceof`, or that `name`). */
+export declare function isDisposedError(error: unknown): error is DisposedError;
+
+/**
+Whether `error` is one of the errors this package rejects with.
+
+@example
+```
+import { isAuthError } from 'fetch-with-refresh';
+
+window.addEventListener('unhandledrejection', ({ reason }) => {
+	if (isAuthError(reason)) console.warn('auth:', reason.name, reason.message);
+});
+```
+*/
+export declare function isAuthError(error: unknown): error is AuthError;

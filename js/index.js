@@ -20,6 +20,15 @@ export const ready = load();
 await ready;
 
 export { AuthClient };
+export {
+  DisposedError,
+  RefreshError,
+  SessionExpiredError,
+  isAuthError,
+  isDisposedError,
+  isRefreshError,
+  isSessionExpiredError,
+} from './errors.js';
 
 /** The client `configure` made, used by `fetchWithRefresh`. */
 let defaultClient = null;

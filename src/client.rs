@@ -10,6 +10,7 @@ use crate::core::attach;
 use crate::core::classify::{
     classify, refresh_verdict, should_read_body, Code, RefreshVerdict, BODY_READ_CAP,
 };
+use crate::core::events::Fallback;
 use crate::core::machine::{
     Effect, EndReason, Failure, FailureKind, Input, Machine, Notice, RefreshFailure, RefreshResult,
     RequestId, SessionEnd,
@@ -18,7 +19,7 @@ use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
 use crate::core::refresh::{build_request, read_answer, Scalar};
 use crate::core::tokens::{TokenError, TokenSet};
 use crate::ports::{KeyValueStore, Platform};
-use crate::vault::{Fallback, TokenVault};
+use crate::vault::TokenVault;
 use std::cell::{Cell, RefCell};
 use std::future::{poll_fn, Future};
 use std::pin::pin;

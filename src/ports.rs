@@ -7,10 +7,10 @@
 //! and hands back. The browser implementations live in [`crate::web`]; the native tests implement
 //! the same traits over plain Rust values.
 
+use crate::core::events::Fallback;
 use crate::core::machine::{Failure, Notice, SessionEnd};
 use crate::core::refresh::{PlainRequest, Scalar};
 use crate::core::tokens::TokenSet;
-use crate::vault::Fallback;
 use std::future::Future;
 
 /// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie

@@ -5,34 +5,16 @@
 //! its life and reports it once through the `on_fallback` callback (the `storage-fallback` event):
 //! the user stays logged in for this page instead of meeting an uncaught error.
 
+// The fallback report is the core's `storage-fallback` payload; re-exported while the driver
+// still names it from here.
+pub use crate::core::events::{Fallback, Operation};
+
 use crate::core::json;
 use crate::core::options::StorageKeys;
 use crate::core::tokens::{Secret, TokenSet};
 use crate::ports::{KeyValueStore, StoreError};
 use crate::prelude::*;
 use core::cell::{Cell, RefCell};
-
-/// Which operation made the vault fall back to memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    /// Reading the tokens.
-    Read,
-    /// Writing the tokens.
-    Write,
-    /// Removing the tokens.
-    Remove,
-}
-
-/// What the `storage-fallback` event reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fallback {
-    /// The storage that failed.
-    pub storage: &'static str,
-    /// What was being done.
-    pub operation: Operation,
-    /// Why, without any stored value.
-    pub error: StoreError,
-}
 
 /// Keeps values in memory: the `memory` storage, and the fallback of every other one.
 #[derive(Debug, Default)]
@@ -110,7 +92,7 @@ impl TokenVault {
             Ok(value) => value,
             Err(error) => {
                 self.fell_back.set(true);
-                on_fallback(Fallback { storage: self.primary.kind(), operation, error });
+                on_fallback(Fallback { storage: self.primary.kind(), operation, message: error.message() });
                 op(&self.memory).unwrap_or_default()
             }
         }

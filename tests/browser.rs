@@ -22,6 +22,8 @@ mod support;
 mod attach;
 #[path = "browser/backend.rs"]
 mod backend;
+#[path = "browser/events.rs"]
+mod events;
 #[path = "browser/exports.rs"]
 mod exports;
 #[path = "browser/failures.rs"]

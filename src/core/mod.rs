@@ -11,13 +11,18 @@
 //! - [`origin`]: the origin of a URL, and which origins receive the token;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
+//! - [`events`], [`errors`]: what reaches JavaScript (event types and payloads, error names and
+//!   messages), defined once, with [`names`] for the strings of the enums they carry;
 //! - [`json`], [`url`], [`text`]: the small text helpers the others need.
 
 pub mod attach;
 pub mod classify;
 pub mod cookie;
+pub mod errors;
+pub mod events;
 pub mod json;
 pub mod machine;
+pub mod names;
 pub mod options;
 pub mod origin;
 pub mod policy;

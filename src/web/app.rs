@@ -2,11 +2,11 @@
 //! matcher is "no match"; a promise from `onSessionExpired` is awaited so its rejection is not
 //! unhandled), the listeners, and the errors the promises reject with.
 
+use crate::core::events::{Event, Fallback, RequestInfo};
 use crate::core::machine::{Failure, Notice, SessionEnd};
 use crate::core::tokens::TokenSet;
 use crate::ports::App;
-use crate::vault::Fallback;
-use crate::web::events::{self, RequestInfo};
+use crate::web::events;
 use crate::web::platform::WebPlatform;
 use crate::web::{errors, js};
 use js_sys::{Function, Object, Promise};
@@ -42,8 +42,7 @@ impl App for WebPlatform {
     }
 
     fn session_expired(&self, callback: &Function, end: &SessionEnd) {
-        let info = Object::new();
-        events::session_info(&info, end);
+        let info = events::session_expired_argument(end);
         if let Ok(result) = callback.call1(&JsValue::UNDEFINED, &info) {
             if let Ok(promise) = result.dyn_into::<Promise>() {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -55,16 +54,11 @@ impl App for WebPlatform {
 
     fn notify(&self, notice: &Notice, request: Option<(&str, &str)>, duration_ms: f64) {
         let request = request.map(|(method, url)| RequestInfo { method, url });
-        let (kind, event) = events::notice_event(notice, request, duration_ms);
-        if self.listeners.wants(kind) {
-            self.listeners.emit(kind, &event);
-        }
+        self.listeners.notify(&Event::from_notice(notice, request, duration_ms));
     }
 
     fn storage_fell_back(&self, fallback: &Fallback) {
-        if self.listeners.wants("storage-fallback") {
-            self.listeners.emit("storage-fallback", &events::fallback_event(fallback));
-        }
+        self.listeners.notify(&Event::from_fallback(fallback));
     }
 
     fn forget_listeners(&self) {

@@ -1,178 +1,97 @@
-//! The `on(type, listener)` events: the core's [`Notice`]s as plain JS objects, handed to the
-//! listeners kept by `Emitter` in `js/web.js`.
+//! The `on(type, listener)` events in the browser: the core's payloads ([`crate::core::events`])
+//! serialized with serde-wasm-bindgen into plain objects, and the listeners, kept by
+//! `js/events.js`. Which event types exist, what a listener must be and what each event says are
+//! the core's decisions; this file converts and calls.
 //! An event never carries a token.
 
-use crate::core::classify::Code;
-use crate::core::json;
-use crate::core::machine::{EndReason, Notice, ReplayReason, SessionEnd, TokenSource, Trigger};
-use crate::vault::{Fallback, Operation};
-use crate::web::{errors, js};
+use crate::core::errors::{unknown_event_message, LISTENER_NOT_A_FUNCTION};
+use crate::core::events::{Event, EventKind, SessionInfo};
+use crate::core::machine::SessionEnd;
+use crate::web::errors::type_error;
 use js_sys::{Function, Object};
+use serde::Serialize;
+use serde_wasm_bindgen::Serializer;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-#[wasm_bindgen(module = "/js/web.js")]
+#[wasm_bindgen(module = "/js/events.js")]
 extern "C" {
-    /// The listeners (see `js/web.js`).
+    /// The listener table of `js/events.js`, by event type number ([`EventKind::index`]).
     #[derive(Debug)]
-    pub type Emitter;
+    type Listeners;
 
-    /// An emitter with no listeners.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Emitter;
-    /// Adds a listener; returns the unsubscribe function. Throws a `TypeError` for an unknown
-    /// event type or a listener that is not a function.
-    #[wasm_bindgen(method, catch)]
-    pub fn on(this: &Emitter, kind: &str, listener: &JsValue) -> Result<Function, JsValue>;
-    /// Whether anyone listens to `kind` (to skip building events nobody reads).
+    fn new() -> Listeners;
     #[wasm_bindgen(method)]
-    pub fn wants(this: &Emitter, kind: &str) -> bool;
-    /// Calls the listeners of `kind` with `event`.
+    fn add(this: &Listeners, kind: usize, listener: &Function) -> Function;
     #[wasm_bindgen(method)]
-    pub fn emit(this: &Emitter, kind: &str, event: &Object);
+    fn has(this: &Listeners, kind: usize) -> bool;
+    #[wasm_bindgen(method)]
+    fn emit(this: &Listeners, kind: usize, event: &JsValue);
+    #[wasm_bindgen(method)]
+    fn clear(this: &Listeners);
+}
+
+/// How every value crosses to JavaScript: plain objects, `null` for `None` (the `expiresAt` of
+/// the events); keys the core leaves out (`status`, `code`) stay absent.
+const SERIALIZER: Serializer = Serializer::json_compatible();
+
+/// `value` as a JavaScript value. The core's payloads always serialize (strings, small numbers,
+/// booleans and structs); should one ever fail, an empty object goes out instead.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&SERIALIZER).unwrap_or_else(|_| Object::new().into())
+}
+
+/// The listeners of one client.
+#[derive(Debug)]
+pub struct Emitter {
+    listeners: Listeners,
+}
+
+impl Default for Emitter {
+    fn default() -> Emitter {
+        Emitter::new()
+    }
+}
+
+impl Emitter {
+    /// An emitter with no listeners.
+    pub fn new() -> Emitter {
+        Emitter { listeners: Listeners::new() }
+    }
+
+    /// `on(type, listener)`: adds a listener and returns the unsubscribe function. A `TypeError`
+    /// for an unknown event type (naming the valid ones) or a listener that is not a function.
+    pub fn on(&self, kind: &str, listener: &JsValue) -> Result<Function, JsValue> {
+        let Some(kind) = EventKind::parse(kind) else {
+            return Err(type_error(&unknown_event_message(kind)));
+        };
+        if !listener.is_function() {
+            return Err(type_error(LISTENER_NOT_A_FUNCTION));
+        }
+        Ok(self.listeners.add(kind.index(), listener.unchecked_ref()))
+    }
+
+    /// Whether anyone listens to events of type `kind`.
+    pub fn wants_kind(&self, kind: EventKind) -> bool {
+        self.listeners.has(kind.index())
+    }
+
+    /// Serializes `event` and hands it to its listeners, when it has any.
+    pub fn notify(&self, event: &Event<'_>) {
+        let kind = event.kind();
+        if self.wants_kind(kind) {
+            self.listeners.emit(kind.index(), &to_js(event));
+        }
+    }
+
     /// Removes every listener.
-    #[wasm_bindgen(method)]
-    pub fn clear(this: &Emitter);
-}
-
-/// The request a notice is about, for `request-queued` and `request-replayed`.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestInfo<'a> {
-    /// Its method.
-    pub method: &'a str,
-    /// Its URL, without any token.
-    pub url: &'a str,
-}
-
-fn event(kind: &'static str) -> Object {
-    let event = Object::new();
-    js::set(&event, "type", kind);
-    event
-}
-
-fn trigger_name(trigger: Trigger) -> &'static str {
-    match trigger {
-        Trigger::Proactive => "proactive",
-        Trigger::Expired => "expired",
-        Trigger::Rejected => "rejected",
-        Trigger::Manual => "manual",
+    pub fn clear(&self) {
+        self.listeners.clear();
     }
 }
 
-/// A code as JS: a number when it is one, the text otherwise.
-pub fn code_value(code: &Code) -> JsValue {
-    match json::parse_number(code.as_str().as_bytes()) {
-        Some(number) => number.into(),
-        None => code.as_str().into(),
-    }
-}
-
-/// The `onSessionExpired` argument and the body of the `session-expired` event.
-pub fn session_info(target: &Object, end: &SessionEnd) {
-    let reason = match end.reason {
-        EndReason::RefreshRejected => "refresh-rejected",
-        EndReason::SessionExpiredResponse => "session-expired-response",
-        EndReason::NoRefreshToken => "no-refresh-token",
-        EndReason::RefreshFunction => "refresh-function",
-    };
-    js::set(target, "reason", reason);
-    if let Some(status) = end.status {
-        js::set(target, "status", status);
-    }
-    if let Some(code) = &end.code {
-        js::set(target, "code", code_value(code));
-    }
-}
-
-fn optional_time(value: Option<f64>) -> JsValue {
-    value.map_or(JsValue::NULL, JsValue::from)
-}
-
-/// The event for `notice`: its type and object. `request` describes the request the notice names,
-/// `duration_ms` the refresh that just ended.
-pub fn notice_event(
-    notice: &Notice,
-    request: Option<RequestInfo<'_>>,
-    duration_ms: f64,
-) -> (&'static str, Object) {
-    let with_request = |kind: &'static str| {
-        let e = event(kind);
-        if let Some(request) = request {
-            js::set(&e, "method", request.method);
-            js::set(&e, "url", request.url);
-        }
-        e
-    };
-    match notice {
-        Notice::RefreshStarted { trigger, queued } => {
-            let e = event("refresh-start");
-            js::set(&e, "reason", trigger_name(*trigger));
-            js::set(&e, "queued", *queued as u32);
-            ("refresh-start", e)
-        }
-        Notice::RefreshSucceeded { replayed, expires_at } => {
-            let e = event("refresh-success");
-            js::set(&e, "durationMs", duration_ms);
-            js::set(&e, "replayed", *replayed as u32);
-            js::set(&e, "expiresAt", optional_time(*expires_at));
-            ("refresh-success", e)
-        }
-        Notice::RefreshFailed { failure, rejected } => {
-            let e = event("refresh-failure");
-            js::set(&e, "reason", errors::failure_reason(failure.kind));
-            if let Some(status) = failure.status {
-                js::set(&e, "status", status);
-            }
-            js::set(&e, "durationMs", duration_ms);
-            js::set(&e, "rejected", *rejected as u32);
-            ("refresh-failure", e)
-        }
-        Notice::SessionEnded { end, rejected } => {
-            let e = event("session-expired");
-            session_info(&e, end);
-            js::set(&e, "rejected", *rejected as u32);
-            ("session-expired", e)
-        }
-        Notice::TokensChanged { source, expires_at, has_refresh } => {
-            let e = event("tokens-changed");
-            let source = match source {
-                TokenSource::Set => "set",
-                TokenSource::Refresh => "refresh",
-                TokenSource::Clear => "clear",
-                TokenSource::SessionExpired => "session-expired",
-            };
-            js::set(&e, "source", source);
-            js::set(&e, "expiresAt", optional_time(*expires_at));
-            js::set(&e, "hasRefreshToken", *has_refresh);
-            ("tokens-changed", e)
-        }
-        Notice::Queued { queued, .. } => {
-            let e = with_request("request-queued");
-            js::set(&e, "queued", *queued as u32);
-            ("request-queued", e)
-        }
-        Notice::Replayed { reason, .. } => {
-            let e = with_request("request-replayed");
-            let reason = match reason {
-                ReplayReason::Refreshed => "refreshed",
-                ReplayReason::TokenChanged => "token-changed",
-            };
-            js::set(&e, "reason", reason);
-            ("request-replayed", e)
-        }
-    }
-}
-
-/// The `storage-fallback` event.
-pub fn fallback_event(fallback: &Fallback) -> Object {
-    let e = event("storage-fallback");
-    js::set(&e, "storage", fallback.storage);
-    let operation = match fallback.operation {
-        Operation::Read => "read",
-        Operation::Write => "write",
-        Operation::Remove => "remove",
-    };
-    js::set(&e, "operation", operation);
-    js::set(&e, "message", fallback.error.message());
-    e
+/// The `onSessionExpired` argument, `{ reason, status?, code? }`.
+pub fn session_expired_argument(end: &SessionEnd) -> JsValue {
+    to_js(&SessionInfo::of(end))
 }

@@ -6,7 +6,6 @@ use crate::core::tokens::TokenSet;
 use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use serde::Serialize;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 /// `target[key]`, or `undefined` when `target` is not an object or the getter throws.
@@ -37,12 +36,13 @@ pub fn scalar(value: &JsValue) -> Option<Scalar> {
     }
 }
 
-#[wasm_bindgen(module = "/js/web.js")]
-extern "C" {
-    /// The message of a thrown value, for errors and events (never includes tokens: it comes
-    /// from the runtime or the app, not from stored values).
-    #[wasm_bindgen(js_name = messageOf)]
-    pub fn message_of(error: &JsValue) -> String;
+/// The message of a thrown value (runtime or app errors: never a stored value): its `message`
+/// when it has one, else the value itself when it is a string.
+pub fn message_of(error: &JsValue) -> String {
+    get(error, "message")
+        .as_string()
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// `{accessToken, refreshToken, expiresAt}` (`null` where absent), for `getTokens()` and the

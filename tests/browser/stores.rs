@@ -334,7 +334,7 @@ fn an_app_store_that_throws_or_returns_odd_values() {
     let fallbacks = watched.fallbacks();
     assert_eq!(fallbacks.len(), 1);
     assert_eq!(fallbacks[0].storage, "custom");
-    let dump = format!("{fallbacks:?} {}", fallbacks[0].error.message());
+    let dump = format!("{fallbacks:?} {}", fallbacks[0].message);
     assert!(!dump.contains("A1") && !dump.contains("R1"), "{dump}");
     let holding = CustomStore::new(map_store());
     holding.set("access_token", "A1").unwrap();

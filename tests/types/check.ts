@@ -6,15 +6,19 @@ import {
 	configure,
 	fetchWithRefresh,
 	AuthClient,
+	DisposedError,
+	RefreshError,
+	SessionExpiredError,
+	isAuthError,
+	isDisposedError,
+	isRefreshError,
+	isSessionExpiredError,
 	type AuthError,
 	type AuthEventMap,
 	type AuthOptions,
 	type AuthRequestInit,
-	type DisposedError,
 	type Matcher,
-	type RefreshError,
 	type RefreshOptions,
-	type SessionExpiredError,
 	type SessionExpiredInfo,
 	type TokenInput,
 	type TokenSnapshot,
@@ -188,7 +192,7 @@ async function methods(): Promise<void> {
 			void x;
 		}),
 		client.on('refresh-failure', (e) => {
-			const r: 'network' | 'timeout' | 'status' | 'malformed' | 'function' = e.reason;
+			const r: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' = e.reason;
 			const x: [number | undefined, number, number] = [e.status, e.durationMs, e.rejected];
 			void [r, x];
 		}),
@@ -261,6 +265,46 @@ function narrow(e: AuthError): void {
 const s: SessionExpiredError['name'] = 'SessionExpiredError';
 const d: DisposedError['name'] = 'DisposedError';
 void [methods, handle, narrow, s, d];
+
+// Errors: exported classes, so `instanceof` narrows; the guards narrow `unknown` the same way.
+function byClass(error: unknown): string {
+	if (error instanceof SessionExpiredError) {
+		const name: 'SessionExpiredError' = error.name;
+		return name;
+	}
+	if (error instanceof RefreshError) {
+		const x: [RefreshError['reason'], number | undefined, unknown] = [error.reason, error.status, error.cause];
+		void x;
+		return error.message;
+	}
+	if (error instanceof DisposedError) return error.name;
+	return 'other';
+}
+
+function byGuard(error: unknown): string {
+	if (isRefreshError(error)) return error.reason;
+	if (isSessionExpiredError(error)) return error.name;
+	if (isDisposedError(error)) return error.name;
+	if (isAuthError(error)) {
+		const e: AuthError = error;
+		return e.name;
+	}
+	return 'other';
+}
+
+const errors: Error[] = [
+	new SessionExpiredError('gone'),
+	new RefreshError('down', 'status', 503),
+	new RefreshError('offline', 'network', undefined, new TypeError('Failed to fetch')),
+	new DisposedError('disposed'),
+];
+void [byClass, byGuard, errors];
+
+// @ts-expect-error a RefreshError needs a reason
+new RefreshError('down');
+
+// @ts-expect-error reasons are fixed
+new RefreshError('down', 'offline');
 
 // ---------------------------------------------------------------------------------------------
 // Wrong options are rejected.
