@@ -112,12 +112,30 @@ export async function readJson(response, cap) {
   return [rebuilt(bytes, response), body];
 }
 
-/** `fetch(input, init)` as a promise, whatever `fetch` returns or throws; the global one when none. */
-export function callFetch(fetch, input, init) {
-  return Promise.resolve().then(() => (fetch ?? globalThis.fetch)(input, init));
+/**
+ * `fn(a, b)` as a promise, whatever `fn` returns or throws: the `fetch` option (or, when `fn` is
+ * undefined, the global `fetch`, looked up at each call), or the app's refresh function.
+ */
+export function callLater(fn, a, b) {
+  return Promise.resolve().then(() => (fn ?? globalThis.fetch)(a, b));
 }
 
-/** The app's function called with `argument`, as a promise, whatever it returns or throws. */
-export function callAsync(fn, argument) {
-  return Promise.resolve().then(() => fn(argument));
+/**
+ * The properties of an options object as `[key, value, …]`: the enumerable string keys `for…in`
+ * visits (those of `Object.prototype` aside), each read once, `undefined` values left out. A
+ * getter or proxy that throws gives `[false, key]` instead (key '' when listing the keys threw).
+ */
+export function propertiesOf(object) {
+  let key = '';
+  try {
+    const out = [];
+    for (key in object) {
+      if (Object.hasOwn(Object.prototype, key) && !Object.hasOwn(object, key)) continue;
+      const value = object[key];
+      if (value !== undefined) out.push(key, value);
+    }
+    return out;
+  } catch {
+    return [false, key];
+  }
 }

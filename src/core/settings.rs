@@ -305,19 +305,22 @@ where
     let mut entries = Entries { pairs: pairs.into_iter(), value: None, key: None, error: PhantomData };
     match T::deserialize(de::value::MapAccessDeserializer::new(&mut entries)) {
         Ok(value) => Ok(value),
-        Err(_) => {
-            // Every value is taken as it is, so the only refusal is a key; a failure on a known
-            // key means the deserializer could not read it.
-            let key = entries.key.as_deref().unwrap_or_default();
-            let expected = keys_of::<T>();
-            let problem = if key.is_empty() || expected.contains(&key) {
-                Problem::Unreadable
-            } else {
-                Problem::Unknown { expected }
-            };
-            Err(OptionError { path: option_path(path, key), problem })
-        }
+        Err(_) => Err(refusal(path, entries.key.as_deref(), keys_of::<T>())),
     }
+}
+
+/// The error for an object of the options that serde refused at `key` (the last key read), when
+/// the object takes the keys `expected`. Every value is taken as it is, so the only refusal is a
+/// key; a failure on a known key means the deserializer could not read it. (Not generic: one copy
+/// for every object of the options.)
+fn refusal(path: &str, key: Option<&str>, expected: &'static [&'static str]) -> OptionError {
+    let key = key.unwrap_or_default();
+    let problem = if key.is_empty() || expected.contains(&key) {
+        Problem::Unreadable
+    } else {
+        Problem::Unknown { expected }
+    };
+    OptionError { path: option_path(path, key), problem }
 }
 
 // The objects of the options, key by key (values as the host gives them).
@@ -494,11 +497,9 @@ pub fn validate<H: Host>(
     let o: RawOptions<H::Value> = host.section(options, "")?;
 
     let keys: RawStorageKeys<H::Value> = r.section(&o.storage_keys, "storageKeys")?.unwrap_or_default();
-    let [access, refresh, expires_at] = r.texts([
-        (&keys.access_token, "storageKeys.accessToken", Rule::Name),
-        (&keys.refresh_token, "storageKeys.refreshToken", Rule::Name),
-        (&keys.expires_at, "storageKeys.expiresAt", Rule::Name),
-    ])?;
+    let access = r.text(&keys.access_token, "storageKeys.accessToken", Rule::Name)?;
+    let refresh = r.text(&keys.refresh_token, "storageKeys.refreshToken", Rule::Name)?;
+    let expires_at = r.text(&keys.expires_at, "storageKeys.expiresAt", Rule::Name)?;
     let defaults = StorageKeys::default();
     let storage_keys = StorageKeys {
         access: access.unwrap_or(defaults.access),
@@ -508,8 +509,8 @@ pub fn validate<H: Host>(
 
     let cookie = r.cookie(&o.cookie)?;
     let attach = r.attach(&o.attach)?;
-    let [base_url, code_field] =
-        r.texts([(&o.base_url, "baseURL", Rule::Url), (&o.code_field, "codeField", Rule::Path)])?;
+    let base_url = r.text(&o.base_url, "baseURL", Rule::Url)?;
+    let code_field = r.text(&o.code_field, "codeField", Rule::Path)?;
     let storage = r.storage(&o.storage)?;
     let timeout = r.number(&o.timeout, "timeout", 1.0, MAX_TIMER_MS, MS)?;
     let (refresher, refresh_timeout) = r.refresher(&o.refresh)?;
@@ -595,18 +596,6 @@ impl<H: Host> Reader<'_, H> {
         }
     }
 
-    /// Several text options, in order (see [`Reader::text`]).
-    fn texts<const N: usize>(
-        &self,
-        fields: [(&Slot<H::Value>, &str, Rule); N],
-    ) -> Result<[Option<String>; N], OptionError> {
-        let mut texts = [const { None }; N];
-        for (text, (slot, path, rule)) in texts.iter_mut().zip(fields) {
-            *text = self.text(slot, path, rule)?;
-        }
-        Ok(texts)
-    }
-
     /// A scheme: a string, or `null` for the raw token. `Err` is absent: `Ok(None)` is `null`.
     fn scheme(&self, slot: &Slot<H::Value>, path: &str) -> Result<Option<Option<String>>, OptionError> {
         let Some(value) = &slot.0 else { return Ok(None) };
@@ -684,11 +673,9 @@ impl<H: Host> Reader<'_, H> {
         let Some(c) = self.section::<RawCookie<H::Value>>(slot, "cookie")? else {
             return Ok(CookieOptions::default());
         };
-        let [path, domain, same_site] = self.texts([
-            (&c.path, "cookie.path", Rule::CookiePath),
-            (&c.domain, "cookie.domain", Rule::Domain),
-            (&c.same_site, "cookie.sameSite", Rule::Name),
-        ])?;
+        let path = self.text(&c.path, "cookie.path", Rule::CookiePath)?;
+        let domain = self.text(&c.domain, "cookie.domain", Rule::Domain)?;
+        let same_site = self.text(&c.same_site, "cookie.sameSite", Rule::Name)?;
         let same_site = match same_site.as_deref() {
             None => None,
             Some("Strict") => Some(SameSite::Strict),
@@ -745,27 +732,24 @@ impl<H: Host> Reader<'_, H> {
         }
         let Some(value) = value else { return Err(invalid("refresh", REFRESH, Kind::Undefined)) };
         let r: RawRefresh<H::Value> = self.object(value, "refresh", REFRESH)?;
-        let [url, method] =
-            self.texts([(&r.url, "refresh.url", Rule::Url), (&r.method, "refresh.method", Rule::Method)])?;
+        let url = self.text(&r.url, "refresh.url", Rule::Url)?;
+        let method = self.text(&r.method, "refresh.method", Rule::Method)?;
         let Some(url) = url else {
             return Err(invalid("refresh.url", Rule::Url.expected(), Kind::Undefined));
         };
         let send: RawSend<H::Value> = self.section(&r.send, "refresh.send")?.unwrap_or_default();
-        let [header, body_field, query, access_token_field] = self.texts([
-            (&send.header, "refresh.send.header", Rule::Header),
-            (&send.body_field, "refresh.send.bodyField", Rule::Name),
-            (&send.query, "refresh.send.query", Rule::Name),
-            (&send.access_token_field, "refresh.send.accessTokenField", Rule::Name),
-        ])?;
+        let header = self.text(&send.header, "refresh.send.header", Rule::Header)?;
+        let body_field = self.text(&send.body_field, "refresh.send.bodyField", Rule::Name)?;
+        let query = self.text(&send.query, "refresh.send.query", Rule::Name)?;
+        let access_token_field =
+            self.text(&send.access_token_field, "refresh.send.accessTokenField", Rule::Name)?;
         let scheme = self.scheme(&send.scheme, "refresh.send.scheme")?.flatten();
         let response: RawResponse<H::Value> =
             self.section(&r.response, "refresh.response")?.unwrap_or_default();
-        let [access, refresh, expires_in, expires_at] = self.texts([
-            (&response.access_token, "refresh.response.accessToken", Rule::Path),
-            (&response.refresh_token, "refresh.response.refreshToken", Rule::Path),
-            (&response.expires_in, "refresh.response.expiresIn", Rule::Path),
-            (&response.expires_at, "refresh.response.expiresAt", Rule::Path),
-        ])?;
+        let access = self.text(&response.access_token, "refresh.response.accessToken", Rule::Path)?;
+        let refresh = self.text(&response.refresh_token, "refresh.response.refreshToken", Rule::Path)?;
+        let expires_in = self.text(&response.expires_in, "refresh.response.expiresIn", Rule::Path)?;
+        let expires_at = self.text(&response.expires_at, "refresh.response.expiresAt", Rule::Path)?;
         let endpoint = RefreshEndpoint {
             url,
             method: method.map_or_else(|| "POST".to_owned(), |m| m.to_ascii_uppercase()),

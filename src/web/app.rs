@@ -7,19 +7,13 @@ use crate::core::machine::{Failure, Notice, SessionEnd};
 use crate::core::tokens::TokenSet;
 use crate::ports::App;
 use crate::web::events;
+use crate::web::fetch::call_later;
 use crate::web::platform::WebPlatform;
 use crate::web::{errors, js};
 use js_sys::{Function, Object, Promise};
 use std::future::Future;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen(module = "/js/web.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = callAsync)]
-    fn call_async(function: &Function, argument: &JsValue) -> Promise;
-}
 
 impl App for WebPlatform {
     fn matches(&self, matcher: &Function, status: u16, body: Option<&JsValue>) -> bool {
@@ -34,7 +28,7 @@ impl App for WebPlatform {
         refresh: &Function,
         tokens: &TokenSet,
     ) -> impl Future<Output = Result<Option<JsValue>, JsValue>> {
-        let promise = call_async(refresh, &js::snapshot(tokens));
+        let promise = call_later(Some(refresh), &js::snapshot(tokens), &JsValue::UNDEFINED);
         async move {
             let value = JsFuture::from(promise).await?;
             Ok((!value.is_null() && !value.is_undefined()).then_some(value))

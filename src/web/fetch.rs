@@ -38,8 +38,9 @@ extern "C" {
     fn attempt(this: &Outgoing, url: &str, header: Option<&str>, value: Option<&str>) -> js_sys::Array;
     #[wasm_bindgen(js_name = readJson)]
     fn read_json_js(response: &web_sys::Response, cap: u32) -> Promise;
-    #[wasm_bindgen(js_name = callFetch)]
-    fn call_fetch(fetch: Option<&Function>, input: &JsValue, init: &JsValue) -> Promise;
+    /// `fn(a, b)` as a promise, whatever it returns or throws; the global `fetch` for `None`.
+    #[wasm_bindgen(js_name = callLater)]
+    pub(crate) fn call_later(function: Option<&Function>, a: &JsValue, b: &JsValue) -> Promise;
 }
 
 /// Aborts the refresh call when dropped (the deadline passed, or the client was disposed).
@@ -55,7 +56,7 @@ impl WebPlatform {
     /// `fetch(input, init)` through the `fetch` option or the global `fetch`; rejects when the
     /// answer is not a `Response`.
     async fn fetch_response(&self, input: &JsValue, init: &JsValue) -> Result<web_sys::Response, JsValue> {
-        let answer = JsFuture::from(call_fetch(self.fetch.as_ref(), input, init)).await?;
+        let answer = JsFuture::from(call_later(self.fetch.as_ref(), input, init)).await?;
         answer.dyn_into::<web_sys::Response>().map_err(|_| errors::not_a_response())
     }
 
@@ -92,7 +93,7 @@ impl Transport for WebPlatform {
         // A string input goes out with the baseURL applied; anything else as the caller gave it.
         let input = if input.is_string() { JsValue::from_str(&destination.url) } else { input };
         async move {
-            let answer = JsFuture::from(call_fetch(self.fetch.as_ref(), &input, &init)).await?;
+            let answer = JsFuture::from(call_later(self.fetch.as_ref(), &input, &init)).await?;
             answer.dyn_into::<web_sys::Response>().map_err(|_| errors::not_a_response())
         }
     }

@@ -15,10 +15,11 @@
 
 use crate::core::options::{CookieOptions, StorageChoice};
 use crate::core::settings::{self, Host, Kind, OptionError, Problem, Settings};
-use js_sys::{Array, Function, Object, Reflect, TypeError};
+use js_sys::{Array, Function, Reflect, TypeError};
 use serde::de::{self, DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
 use serde::Deserialize;
 use std::cell::RefCell;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Url;
 
@@ -163,45 +164,29 @@ impl Browser {
     }
 }
 
-/// How far up a prototype chain options are looked for (a proxy can make it endless).
-const MAX_PROTOTYPES: usize = 32;
-
 fn unreadable(path: &str, key: &str) -> OptionError {
     OptionError { path: settings::option_path(path, key), problem: Problem::Unreadable }
 }
 
+#[wasm_bindgen(module = "/js/web.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = propertiesOf)]
+    fn properties_of(object: &JsValue) -> Array;
+}
+
 /// The properties of `object` as `[key, value]` pairs, what serde reads an object of the options
 /// from: the enumerable string keys, own and inherited (those `for…in` visits, `Object.prototype`'s
-/// aside), each read once. A key whose value is `undefined` is left out, as absent. Reading never
-/// throws: a getter or a proxy that throws is an error naming the key.
+/// aside), each read once (by `propertiesOf` in `js/web.js`). A key whose value is `undefined` is
+/// left out, as absent. A getter or a proxy that throws is an error naming the key.
 fn entries(object: &JsValue, path: &str) -> core::result::Result<Vec<(String, JsValue)>, OptionError> {
-    let mut pairs = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    let object_prototype = JsValue::from(Object::get_prototype_of(&Object::new()));
-    let mut level = object.clone();
-    for _ in 0..MAX_PROTOTYPES {
-        let keys = Reflect::own_keys(&level).map_err(|_| unreadable(path, ""))?;
-        for key in keys.iter() {
-            let Some(name) = key.as_string() else { continue };
-            if seen.contains(&name) {
-                continue;
-            }
-            let descriptor = Reflect::get_own_property_descriptor(level.unchecked_ref::<Object>(), &key)
-                .map_err(|_| unreadable(path, &name))?;
-            let enumerable = Reflect::get(&descriptor, &JsValue::from_str("enumerable"))
-                .is_ok_and(|enumerable| enumerable.is_truthy());
-            if enumerable {
-                let value = Reflect::get(object, &key).map_err(|_| unreadable(path, &name))?;
-                if !value.is_undefined() {
-                    pairs.push((name.clone(), value));
-                }
-            }
-            seen.push(name);
-        }
-        level = Reflect::get_prototype_of(&level).map_err(|_| unreadable(path, ""))?.into();
-        if level.is_null() || level == object_prototype {
-            break;
-        }
+    let flat = properties_of(object);
+    if flat.get(0).as_bool() == Some(false) {
+        return Err(unreadable(path, &flat.get(1).as_string().unwrap_or_default()));
+    }
+    let mut pairs = Vec::with_capacity(flat.length() as usize / 2);
+    let mut items = flat.iter();
+    while let (Some(key), Some(value)) = (items.next(), items.next()) {
+        pairs.push((key.as_string().unwrap_or_default(), value));
     }
     Ok(pairs)
 }
@@ -267,11 +252,12 @@ impl Host for Browser {
         let length = Reflect::get(&value, &JsValue::from_str("length")).map_err(|_| unreadable(path, ""))?;
         // At most one item more than the core takes: enough for it to refuse a longer array.
         let count = length.as_f64().unwrap_or(0.0).min((settings::MAX_ITEMS + 1) as f64) as u32;
-        (0..count)
-            .map(|i| {
-                Reflect::get_u32(&value, i).map(|item| self.keep(item)).map_err(|_| unreadable(path, ""))
-            })
-            .collect()
+        let mut items = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let item = Reflect::get_u32(&value, i).map_err(|_| unreadable(path, ""))?;
+            items.push(self.keep(item));
+        }
+        Ok(items)
     }
 
     fn section<T: DeserializeOwned>(

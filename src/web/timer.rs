@@ -1,10 +1,40 @@
-//! The [`Timer`] port in the browser: `Date.now()`, gloo-timers' `TimeoutFuture` (cleared when
-//! dropped), and wasm-bindgen-futures' `spawn_local`.
+//! The [`Timer`] port in the browser: `Date.now()`, a delay on gloo-timers' `Timeout` (cleared
+//! when dropped, so an abandoned deadline leaves no timer behind), and wasm-bindgen-futures'
+//! `spawn_local`.
 
 use crate::ports::Timer;
+use crate::web::flag::Flag;
 use crate::web::platform::WebPlatform;
-use gloo_timers::future::TimeoutFuture;
+use gloo_timers::callback::Timeout;
 use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+/// Resolves when its timeout fires; dropping it clears the timeout.
+#[must_use = "the timer is cleared when dropped"]
+#[derive(Debug)]
+pub struct Sleep {
+    fired: Rc<Flag>,
+    _timeout: Timeout,
+}
+
+impl Sleep {
+    /// A delay of `ms` milliseconds.
+    pub fn new(ms: u32) -> Sleep {
+        let fired = Rc::new(Flag::default());
+        let raise = Rc::clone(&fired);
+        Sleep { fired, _timeout: Timeout::new(ms, move || raise.raise()) }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.fired.poll(cx)
+    }
+}
 
 impl Timer for WebPlatform {
     fn now(&self) -> f64 {
@@ -12,7 +42,7 @@ impl Timer for WebPlatform {
     }
 
     fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
-        TimeoutFuture::new(ms)
+        Sleep::new(ms)
     }
 
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
