@@ -12,9 +12,7 @@ export class Listeners {
     const set = (this.sets[type] ??= new Set());
     const entry = (event) => listener(event);
     set.add(entry);
-    return () => {
-      set.delete(entry);
-    };
+    return () => void set.delete(entry);
   }
 
   /** Whether anyone listens to `type` (so no event is built for nobody). */

@@ -371,7 +371,8 @@ export interface AuthOptions {
 
 	/**
 	Milliseconds before a refresh is abandoned (a `RefreshError` with reason `'timeout'`): the
-	timeout of a refresh function, and of a refresh endpoint that sets no `refresh.timeout`.
+	timeout of a refresh function, and of a refresh endpoint that sets no `refresh.timeout`. From 1
+	to 2147483647 (2^31-1, the longest delay a browser timer honours); more is a `TypeError`.
 
 	@default 10000
 	*/
@@ -451,6 +452,7 @@ export interface RefreshOptions {
 
 	/**
 	Milliseconds before the refresh call is abandoned (a `RefreshError` with reason `'timeout'`).
+	From 1 to 2147483647 (2^31-1); more is a `TypeError`.
 
 	@default 10000
 	*/

@@ -20,15 +20,8 @@ export const ready = load();
 await ready;
 
 export { AuthClient };
-export {
-  DisposedError,
-  RefreshError,
-  SessionExpiredError,
-  isAuthError,
-  isDisposedError,
-  isRefreshError,
-  isSessionExpiredError,
-} from './errors.js';
+export { DisposedError, RefreshError, SessionExpiredError } from './errors.js';
+export { isAuthError, isDisposedError, isRefreshError, isSessionExpiredError } from './errors.js';
 
 /** The client `configure` made, used by `fetchWithRefresh`. */
 let defaultClient = null;

@@ -25,17 +25,7 @@ export async function prepare(input, init, href) {
 
 class Outgoing {
   constructor(request, bytes, stream) {
-    this.request = request;
-    this.bytes = bytes;
-    this.stream = stream;
-  }
-
-  get method() {
-    return this.request.method;
-  }
-
-  get signal() {
-    return this.request.signal;
+    Object.assign(this, { request, bytes, stream, method: request.method, signal: request.signal });
   }
 
   /** One attempt: `[url, init]` for `fetch`, with `header` set to `value` when given. */
@@ -75,39 +65,25 @@ export async function readJson(response, cap) {
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > cap) {
+  for (let next; !(next = await reader.read()).done; ) {
+    chunks.push(next.value);
+    if ((size += next.value.byteLength) > cap) {
+      // Past the cap: the chunks read, then the rest as it comes.
       const rest = new ReadableStream({
-        start(controller) {
-          for (const chunk of chunks) controller.enqueue(chunk);
-        },
-        async pull(controller) {
-          const next = await reader.read();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-        cancel(reason) {
-          return reader.cancel(reason);
-        },
+        start: (controller) => chunks.forEach((chunk) => controller.enqueue(chunk)),
+        pull: (controller) => reader.read().then((n) => (n.done ? controller.close() : controller.enqueue(n.value))),
+        cancel: (reason) => reader.cancel(reason),
       });
       return [rebuilt(rest, response), undefined];
     }
   }
   const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
   let body;
   try {
     body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    body = undefined;
+    // Not JSON: nothing to classify by.
   }
   return [rebuilt(bytes, response), body];
 }

@@ -214,3 +214,39 @@ async fn a_json_response_keeps_status_status_text_headers_and_body() {
     assert!(!get(&response, "bodyUsed").is_truthy(), "the caller's body was already read");
     assert_eq!(body_text(&response).await, r#"{"a":"é","n":1,"nested":{"code":0}}"#);
 }
+
+#[wasm_bindgen_test]
+async fn a_json_answer_past_the_read_cap_passes_through_unread_and_whole() {
+    // 1.5 MB of JSON, in chunks and without a Content-Length: the client reads up to 1 MiB, then
+    // hands the caller the answer whole (what it read, then the rest) without classifying it,
+    // although it says `code: 50014`. A short answer saying the same is classified (and refreshed).
+    let server = backend(&js("{valid: ['A1']}"));
+    set(
+        &server,
+        "apiReply",
+        func(
+            "call, s",
+            "if (call.url.endsWith('/short')) return s.json(200, {code: 50014});
+             const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+             let sent = 0;
+             const body = new ReadableStream({
+               start(c) { c.enqueue(new TextEncoder().encode('{\"code\":50014,\"pad\":\"')); },
+               pull(c) {
+                 if (sent++ < 24) c.enqueue(chunk);
+                 else { c.enqueue(new TextEncoder().encode('\"}')); c.close(); }
+               },
+             });
+             return new Response(body, {headers: {'content-type': 'application/json'}});",
+        ),
+    );
+    let client = client(&server, "");
+    set_tokens(&client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    let response = resolved(get_url(&client, "https://api.test/big"), "a big JSON answer").await;
+    assert_eq!(status(&response), 200);
+    assert!(refresh_calls(&server).is_empty(), "the answer past the cap was classified");
+    let text = body_text(&response).await;
+    assert_eq!(text.len(), 21 + 24 * 64 * 1024 + 2, "the body is not whole");
+    assert!(text.starts_with("{\"code\":50014,\"pad\":\"xxx") && text.ends_with("xx\"}"));
+    let _ = resolved(get_url(&client, "https://api.test/short"), "a short JSON answer").await;
+    assert_eq!(refresh_calls(&server).len(), 1, "the short answer was not classified");
+}
