@@ -18,8 +18,8 @@ use crate::core::machine::{
 use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
 use crate::core::refresh::{build_request, read_answer, Scalar};
 use crate::core::tokens::{TokenError, TokenSet};
+use crate::core::vault::TokenVault;
 use crate::ports::{KeyValueStore, Platform};
-use crate::vault::TokenVault;
 use std::cell::{Cell, RefCell};
 use std::future::{poll_fn, Future};
 use std::pin::pin;

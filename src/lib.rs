@@ -13,7 +13,6 @@ pub mod bindings;
 pub mod client;
 pub mod core;
 pub mod ports;
-pub mod vault;
 pub mod web;
 
 /// What `std`'s prelude would bring, for the `no_std` build.

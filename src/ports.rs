@@ -13,35 +13,9 @@ use crate::core::refresh::{PlainRequest, Scalar};
 use crate::core::tokens::TokenSet;
 use std::future::Future;
 
-/// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie
-/// that did not stick…). Never carries a stored value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreError {
-    /// The storage threw or refused the write.
-    Failed(String),
-}
-
-impl StoreError {
-    /// A message for the `storage-fallback` event.
-    pub fn message(&self) -> String {
-        let StoreError::Failed(why) = self;
-        let mut message = String::from("storage failed: ");
-        message.push_str(why);
-        message
-    }
-}
-
-/// A string key-value store: Web Storage, cookies, memory, or the app's own object.
-pub trait KeyValueStore {
-    /// A short name for events (`localStorage`, `cookie`…).
-    fn kind(&self) -> &'static str;
-    /// Reads a value; `Ok(None)` when absent.
-    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
-    /// Writes a value.
-    fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
-    /// Removes a value.
-    fn remove(&self, key: &str) -> Result<(), StoreError>;
-}
+/// The token store port (with the memory store every store falls back to) is defined next to
+/// the vault that uses it, in the core.
+pub use crate::core::vault::{KeyValueStore, StoreError};
 
 /// The platform's opaque values, shared by the other traits.
 pub trait Values {

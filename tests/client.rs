@@ -9,6 +9,7 @@
 
 use fetch_with_refresh::client::Client;
 use fetch_with_refresh::core::classify::{Code, Head, MatchRules};
+use fetch_with_refresh::core::events::Fallback;
 use fetch_with_refresh::core::machine::{Failure, FailureKind, Notice, SessionEnd};
 use fetch_with_refresh::core::options::{
     default_access_expired, default_session_expired, Attach, Config, Matcher, RefreshEndpoint, Refresher,
@@ -16,10 +17,10 @@ use fetch_with_refresh::core::options::{
 };
 use fetch_with_refresh::core::refresh::{PlainRequest, Scalar};
 use fetch_with_refresh::core::tokens::TokenSet;
+use fetch_with_refresh::core::vault::MemoryStore;
 use fetch_with_refresh::ports::{
     App, Destination, KeyValueStore, Prepared, StoreError, Timer, Transport, Values, WithBody,
 };
-use fetch_with_refresh::vault::{Fallback, MemoryStore};
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::future::Future;

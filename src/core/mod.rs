@@ -13,6 +13,7 @@
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
 //! - [`events`], [`errors`]: what reaches JavaScript (event types and payloads, error names and
 //!   messages), defined once, with [`names`] for the strings of the enums they carry;
+//! - [`vault`]: the token set kept in a store (the store port itself), with the fallback to memory;
 //! - [`json`], [`url`], [`text`]: the small text helpers the others need.
 
 pub mod attach;
@@ -31,3 +32,4 @@ pub mod settings;
 pub mod text;
 pub mod tokens;
 pub mod url;
+pub mod vault;

@@ -1,5 +1,5 @@
 //! The strings by which the values of the core's enums reach JavaScript (event types, reasons,
-//! sources, error names): one table per enum, written with [`named!`], which gives both the name
+//! sources, error names): one table per enum, written with `named!`, which gives both the name
 //! of each value and the list of all values. The name lookup is an exhaustive `match`, so a new
 //! variant does not compile until it has a name, and the list is built from the same rows, so it
 //! cannot miss one.

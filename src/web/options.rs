@@ -6,7 +6,7 @@
 //! properties one level at a time so that a getter or proxy that throws is an error and not an
 //! exception, and resolves URLs with the browser's `URL`.
 //!
-//! The deserializer is this file's [`Raw`], not serde-wasm-bindgen's: the core takes every value as
+//! The deserializer is this file's `Raw`, not serde-wasm-bindgen's: the core takes every value as
 //! it is and judges it itself, so serde only has to carry each value to its field, which `Raw` does
 //! by index into a table of the values read. serde-wasm-bindgen's deserializer would do the same
 //! job with its own error messages, which link float formatting and Unicode tables into the module:

@@ -6,8 +6,8 @@
 use crate::support::*;
 use fetch_with_refresh::bindings::AuthClient;
 use fetch_with_refresh::core::options::{CookieOptions, SameSite, StorageChoice};
+use fetch_with_refresh::core::vault::MemoryStore;
 use fetch_with_refresh::ports::{KeyValueStore, StoreError};
-use fetch_with_refresh::vault::MemoryStore;
 use fetch_with_refresh::web::storage::open;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;

@@ -5,10 +5,11 @@
 //! page's storage: each clears it before and after.
 
 use crate::support::*;
+use fetch_with_refresh::core::events::Fallback;
 use fetch_with_refresh::core::options::{CookieOptions, SameSite, StorageChoice, StorageKeys};
 use fetch_with_refresh::core::tokens::{Secret, TokenSet};
+use fetch_with_refresh::core::vault::TokenVault;
 use fetch_with_refresh::ports::{KeyValueStore, StoreError};
-use fetch_with_refresh::vault::{Fallback, TokenVault};
 use fetch_with_refresh::web::storage::{open, CookieStore, CustomStore};
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;

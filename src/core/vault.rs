@@ -5,16 +5,42 @@
 //! its life and reports it once through the `on_fallback` callback (the `storage-fallback` event):
 //! the user stays logged in for this page instead of meeting an uncaught error.
 
-// The fallback report is the core's `storage-fallback` payload; re-exported while the driver
-// still names it from here.
-pub use crate::core::events::{Fallback, Operation};
-
-use crate::core::json;
-use crate::core::options::StorageKeys;
-use crate::core::tokens::{Secret, TokenSet};
-use crate::ports::{KeyValueStore, StoreError};
+use super::events::{Fallback, Operation};
+use super::json;
+use super::options::StorageKeys;
+use super::tokens::{Secret, TokenSet};
 use crate::prelude::*;
 use core::cell::{Cell, RefCell};
+
+/// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie
+/// that did not stick…). Never carries a stored value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The storage threw or refused the write.
+    Failed(String),
+}
+
+impl StoreError {
+    /// A message for the `storage-fallback` event.
+    pub fn message(&self) -> String {
+        let StoreError::Failed(why) = self;
+        let mut message = String::from("storage failed: ");
+        message.push_str(why);
+        message
+    }
+}
+
+/// A string key-value store: Web Storage, cookies, memory, or the app's own object.
+pub trait KeyValueStore {
+    /// A short name for events (`localStorage`, `cookie`…).
+    fn kind(&self) -> &'static str;
+    /// Reads a value; `Ok(None)` when absent.
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Writes a value.
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+    /// Removes a value.
+    fn remove(&self, key: &str) -> Result<(), StoreError>;
+}
 
 /// Keeps values in memory: the `memory` storage, and the fallback of every other one.
 #[derive(Debug, Default)]
