@@ -19,6 +19,7 @@ use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
 use crate::core::refresh::{build_request, read_answer, Scalar};
 use crate::core::tokens::{TokenError, TokenSet};
 use crate::core::vault::TokenVault;
+use crate::flag::Flag;
 use crate::ports::{KeyValueStore, Platform};
 use std::cell::{Cell, RefCell};
 use std::future::{poll_fn, Future};
@@ -69,37 +70,6 @@ impl Mailbox {
     }
 }
 
-/// Set once by `dispose()`; wakes whatever waits on it (the refresh task).
-#[derive(Default)]
-struct Disposal {
-    done: Cell<bool>,
-    waker: Cell<Option<Waker>>,
-}
-
-impl std::fmt::Debug for Disposal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Disposal").field("done", &self.done.get()).finish_non_exhaustive()
-    }
-}
-
-impl Disposal {
-    fn set(&self) {
-        self.done.set(true);
-        if let Some(waker) = self.waker.take() {
-            waker.wake();
-        }
-    }
-
-    fn poll(&self, cx: &mut Context<'_>) -> Poll<()> {
-        if self.done.get() {
-            Poll::Ready(())
-        } else {
-            self.waker.set(Some(cx.waker().clone()));
-            Poll::Pending
-        }
-    }
-}
-
 /// Which of two futures finished first.
 enum First<A, B> {
     Left(A),
@@ -139,7 +109,8 @@ pub struct Client<P: Platform> {
     /// What made the last refresh fail (a network error, what the refresh function threw), for
     /// the `cause` of the `RefreshError`s it causes.
     refresh_cause: RefCell<Option<P::Error>>,
-    disposal: Disposal,
+    /// Raised by `dispose()`; the refresh task waits on it.
+    disposal: Flag,
 }
 
 impl<P: Platform> std::fmt::Debug for Client<P> {
@@ -147,7 +118,7 @@ impl<P: Platform> std::fmt::Debug for Client<P> {
         f.debug_struct("Client")
             .field("machine", &self.machine)
             .field("vault", &self.vault)
-            .field("disposed", &self.disposal.done.get())
+            .field("disposed", &self.disposal.raised())
             .finish_non_exhaustive()
     }
 }
@@ -177,7 +148,7 @@ impl<P: Platform> Client<P> {
             next_id: Cell::new(1),
             refresh_started: Cell::new(0.0),
             refresh_cause: RefCell::new(None),
-            disposal: Disposal::default(),
+            disposal: Flag::default(),
         }
     }
 
@@ -187,7 +158,7 @@ impl<P: Platform> Client<P> {
     }
 
     fn disposed(&self) -> bool {
-        self.disposal.done.get()
+        self.disposal.raised()
     }
 
     fn report_fallback(&self) -> impl Fn(Fallback) + '_ {
@@ -536,7 +507,7 @@ impl<P: Platform> Client<P> {
         if self.disposed() {
             return;
         }
-        self.disposal.set();
+        self.disposal.raise();
         self.platform.forget_listeners();
         // Posting wakes the waiting task later (a microtask): nothing re-enters while borrowed.
         for (_, mailbox) in self.mailboxes.borrow().iter() {

@@ -12,6 +12,7 @@ extern crate alloc;
 pub mod bindings;
 pub mod client;
 pub mod core;
+pub mod flag;
 pub mod ports;
 pub mod web;
 

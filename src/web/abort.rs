@@ -2,7 +2,7 @@
 //! removes the listener when the request ends (a listener left behind keeps the request's objects
 //! alive for the life of the signal).
 
-use crate::web::flag::Flag;
+use crate::flag::Flag;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;

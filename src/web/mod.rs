@@ -9,7 +9,6 @@ pub mod custom_store;
 pub mod errors;
 pub mod events;
 pub mod fetch;
-pub mod flag;
 pub mod js;
 pub mod options;
 pub mod platform;

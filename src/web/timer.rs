@@ -2,8 +2,8 @@
 //! when dropped, so an abandoned deadline leaves no timer behind), and wasm-bindgen-futures'
 //! `spawn_local`.
 
+use crate::flag::Flag;
 use crate::ports::Timer;
-use crate::web::flag::Flag;
 use crate::web::platform::WebPlatform;
 use gloo_timers::callback::Timeout;
 use std::future::Future;

@@ -59,27 +59,7 @@ fn bad_options_throw_a_type_error_naming_the_option() {
 
 #[wasm_bindgen_test]
 fn every_documented_option_is_accepted() {
-    let options = "{
-        baseURL: 'https://api.test/v1',
-        storage: 'memory',
-        storageKeys: { accessToken: 'tk', refreshToken: 'rtk', expiresAt: 'exp' },
-        cookie: { path: '/', domain: 'example.com', sameSite: 'Strict', secure: true, maxAge: 3600 },
-        attach: { header: 'X-Token', scheme: null },
-        refresh: {
-            url: '/refreshJwt/{refreshToken}',
-            method: 'put',
-            send: { header: 'X-Refresh', scheme: 'Bearer', bodyField: 'rt', query: 'r', accessTokenField: 'token' },
-            response: { accessToken: 'data.token', refreshToken: 'data.refreshToken', expiresIn: 'data.ttl', expiresAt: 'data.exp' },
-            timeout: 5000,
-        },
-        proactiveWindow: 0,
-        accessExpired: { status: [401], codes: [50014, '409'] },
-        sessionExpired: ({ status, body }) => status === 401 && body && body.code === 50015,
-        codeField: 'meta.code',
-        onSessionExpired: async () => {},
-        allowedOrigins: ['https://api.test', 'http://127.0.0.1:1'],
-        fetch: (input, init) => fetch(input, init),
-    }";
+    let options = EVERY_OPTION;
     if let Err(error) = AuthClient::new(js(options)) {
         panic!("documented options refused: {}", message(&error));
     }

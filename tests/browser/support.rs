@@ -11,6 +11,29 @@ use wasm_bindgen_futures::JsFuture;
 /// The refresh endpoint of the fake API.
 pub const REFRESH_URL: &str = "https://api.test/auth/refresh";
 
+/// Options setting every documented option (a JS expression).
+pub const EVERY_OPTION: &str = "{
+        baseURL: 'https://api.test/v1',
+        storage: 'memory',
+        storageKeys: { accessToken: 'tk', refreshToken: 'rtk', expiresAt: 'exp' },
+        cookie: { path: '/', domain: 'example.com', sameSite: 'Strict', secure: true, maxAge: 3600 },
+        attach: { header: 'X-Token', scheme: null },
+        refresh: {
+            url: '/refreshJwt/{refreshToken}',
+            method: 'put',
+            send: { header: 'X-Refresh', scheme: 'Bearer', bodyField: 'rt', query: 'r', accessTokenField: 'token' },
+            response: { accessToken: 'data.token', refreshToken: 'data.refreshToken', expiresIn: 'data.ttl', expiresAt: 'data.exp' },
+            timeout: 5000,
+        },
+        proactiveWindow: 0,
+        accessExpired: { status: [401], codes: [50014, '409'] },
+        sessionExpired: ({ status, body }) => status === 401 && body && body.code === 50015,
+        codeField: 'meta.code',
+        onSessionExpired: async () => {},
+        allowedOrigins: ['https://api.test', 'http://127.0.0.1:1'],
+        fetch: (input, init) => fetch(input, init),
+    }";
+
 /// Every event type `on` accepts.
 pub const EVENT_TYPES: [&str; 8] = [
     "refresh-start",

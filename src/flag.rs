@@ -1,5 +1,5 @@
-//! A flag that a JavaScript callback raises once, and the task to wake when it does: what turns
-//! an event (an abort, a timer) into a future.
+//! A flag raised once, and the task to wake when it is: what turns an event (an abort, a timer,
+//! `dispose()`) into something a future can wait on.
 
 use std::cell::Cell;
 use std::task::{Context, Poll, Waker};
