@@ -18,11 +18,8 @@ export class RefreshError extends Error {
 /** The client was disposed. */
 export class DisposedError extends Error {}
 
-for (const [Class, name] of [
-  [SessionExpiredError, 'SessionExpiredError'],
-  [RefreshError, 'RefreshError'],
-  [DisposedError, 'DisposedError'],
-]) {
+// Named by string, not by `Class.name`: minifiers rename classes.
+for (const [name, Class] of Object.entries({ SessionExpiredError, RefreshError, DisposedError })) {
   Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 

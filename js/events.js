@@ -3,9 +3,8 @@
 // the listener before adding it, and builds every event object.
 
 export class Listeners {
-  constructor() {
-    this.sets = [];
-  }
+  /** A set of listeners per event type number. */
+  sets = [];
 
   /** Adds `listener` for `type`; returns the function that removes it (this one addition only). */
   add(type, listener) {

@@ -9,10 +9,8 @@ const COPIED = ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referre
  * The absolute URL of a `fetch` input: `joined` (a string input with the baseURL applied) or the
  * input's own URL, resolved against the page. Throws a TypeError for a URL that does not parse.
  */
-export function hrefOf(input, joined) {
-  const url = joined ?? (input instanceof Request ? input.url : String(input?.href ?? input));
-  return new URL(url, globalThis.location?.href).href;
-}
+export const hrefOf = (input, joined) =>
+  new URL(joined ?? (input instanceof Request ? input.url : String(input?.href ?? input)), globalThis.location?.href).href;
 
 /** A caller's request made replayable: the body read once (unless it is a stream). */
 export async function prepare(input, init, href) {
@@ -92,9 +90,7 @@ export async function readJson(response, cap) {
  * `fn(a, b)` as a promise, whatever `fn` returns or throws: the `fetch` option (or, when `fn` is
  * undefined, the global `fetch`, looked up at each call), or the app's refresh function.
  */
-export function callLater(fn, a, b) {
-  return Promise.resolve().then(() => (fn ?? globalThis.fetch)(a, b));
-}
+export const callLater = (fn, a, b) => Promise.resolve().then(() => (fn ?? globalThis.fetch)(a, b));
 
 /**
  * The properties of an options object as `[key, value, …]`: the enumerable string keys `for…in`
