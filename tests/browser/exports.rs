@@ -17,32 +17,14 @@ fn type_error_for(options: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn bad_options_throw_a_type_error_naming_the_option() {
+    // Through the constructor, a few of each kind; every option's cases are in options.rs (the
+    // reader) and core/settings/tests.rs (the rules and messages).
     let cases = [
         ("{storage: 'memory'}", "refresh"),
-        ("{storage: 'disk', refresh: {url: '/r'}}", "storage"),
-        ("{proactiveWindow: '30', refresh: {url: '/r'}}", "proactiveWindow"),
-        ("{proactiveWindow: -1, refresh: {url: '/r'}}", "proactiveWindow"),
-        ("{attach: {header: 'Bad Header'}, refresh: {url: '/r'}}", "attach.header"),
-        ("{accessExpired: {status: ['401']}, refresh: {url: '/r'}}", "accessExpired.status"),
-        ("{cookie: {sameSite: 'lax'}, refresh: {url: '/r'}}", "cookie.sameSite"),
         ("{proactivewindow: 30, refresh: {url: '/r'}}", "proactivewindow"),
-        ("{refresh: {url: 5}}", "refresh.url"),
-        ("{allowedOrigins: 'x', refresh: {url: '/r'}}", "allowedOrigins"),
-        ("{allowedOrigins: [42], refresh: {url: '/r'}}", "allowedOrigins"),
-        ("{refresh: {url: '/r', timeout: 0}}", "refresh.timeout"),
-        ("{refresh: {url: '/r', sned: {}}}", "refresh.sned"),
         ("{refresh: {url: '/r', send: {header: 'a b'}}}", "refresh.send.header"),
-        ("{refresh: {url: '/r', response: {accessToken: 'data.'}}}", "refresh.response.accessToken"),
-        ("{refresh: 'x'}", "refresh"),
-        ("{sessionExpired: {codes: [1.5]}, refresh: {url: '/r'}}", "sessionExpired.codes"),
-        ("{accessExpired: {status: 401}, refresh: {url: '/r'}}", "accessExpired.status"),
-        ("{storageKeys: {accessToken: ''}, refresh: {url: '/r'}}", "storageKeys.accessToken"),
-        ("{codeField: '', refresh: {url: '/r'}}", "codeField"),
-        ("{onSessionExpired: 'no', refresh: {url: '/r'}}", "onSessionExpired"),
-        ("{fetch: 'no', refresh: {url: '/r'}}", "fetch"),
-        ("{baseURL: 5, refresh: {url: '/r'}}", "baseURL"),
-        ("{attach: {query: 'token', header: 'X-Token'}, refresh: {url: '/r'}}", "attach.query"),
-        ("{cookie: {secure: 'yes'}, refresh: {url: '/r'}}", "cookie.secure"),
+        ("{refresh: {url: '/r', timeout: 2147483648}}", "refresh.timeout"),
+        ("{accessExpired: {status: ['401']}, refresh: {url: '/r'}}", "accessExpired.status"),
         ("{storage: {getItem() {}}, refresh: {url: '/r'}}", "storage"),
     ];
     for (options, option) in cases {
