@@ -187,9 +187,9 @@ impl<'a> SessionInfo<'a> {
     }
 
     fn fields<S: SerializeStruct>(&self, out: &mut S) -> Result<(), S::Error> {
-        out.serialize_field("reason", &self.reason)?;
+        out.serialize_field("reason", self.reason.name())?;
         if let Some(status) = self.status {
-            out.serialize_field("status", &status)?;
+            out.serialize_field("status", &u32::from(status))?;
         }
         if let Some(code) = &self.code {
             out.serialize_field("code", code)?;
@@ -338,13 +338,15 @@ impl<'a> Event<'a> {
     }
 }
 
+// Every field goes out as one of a few types (`str`, `u32`, `f64`, `Option<f64>`, `bool`, a code):
+// each value type is one more copy of the serializer's `serialize_field` in the module.
 impl Serialize for Event<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Event", 5)?;
-        out.serialize_field("type", &self.kind())?;
+        out.serialize_field("type", self.kind().name())?;
         match self {
             Event::RefreshStart { reason, queued } => {
-                out.serialize_field("reason", reason)?;
+                out.serialize_field("reason", reason.name())?;
                 out.serialize_field("queued", queued)?;
             }
             Event::RefreshSuccess { duration_ms, replayed, expires_at } => {
@@ -353,9 +355,9 @@ impl Serialize for Event<'_> {
                 out.serialize_field("expiresAt", expires_at)?;
             }
             Event::RefreshFailure { reason, status, duration_ms, rejected } => {
-                out.serialize_field("reason", reason)?;
+                out.serialize_field("reason", reason.name())?;
                 if let Some(status) = status {
-                    out.serialize_field("status", status)?;
+                    out.serialize_field("status", &u32::from(*status))?;
                 }
                 out.serialize_field("durationMs", duration_ms)?;
                 out.serialize_field("rejected", rejected)?;
@@ -365,7 +367,7 @@ impl Serialize for Event<'_> {
                 out.serialize_field("rejected", rejected)?;
             }
             Event::TokensChanged { source, expires_at, has_refresh_token } => {
-                out.serialize_field("source", source)?;
+                out.serialize_field("source", source.name())?;
                 out.serialize_field("expiresAt", expires_at)?;
                 out.serialize_field("hasRefreshToken", has_refresh_token)?;
             }
@@ -377,12 +379,12 @@ impl Serialize for Event<'_> {
             Event::RequestReplayed { request, reason } => {
                 out.serialize_field("method", request.method)?;
                 out.serialize_field("url", request.url)?;
-                out.serialize_field("reason", reason)?;
+                out.serialize_field("reason", reason.name())?;
             }
             Event::StorageFallback { storage, operation, message } => {
-                out.serialize_field("storage", storage)?;
-                out.serialize_field("operation", operation)?;
-                out.serialize_field("message", message)?;
+                out.serialize_field("storage", *storage)?;
+                out.serialize_field("operation", operation.name())?;
+                out.serialize_field("message", *message)?;
             }
         }
         out.end()
