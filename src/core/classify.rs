@@ -1,7 +1,6 @@
 //! What a response means: business codes, matchers, and the verdict on a refresh answer.
 
 use super::json;
-use crate::prelude::*;
 
 /// A business code normalised for comparison, so that `50014` and `"50014"` match each other
 /// (backends are not consistent about it, and seed 000 compares `Number(res.code)`).

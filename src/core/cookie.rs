@@ -11,7 +11,6 @@ use super::json;
 use super::options::{CookieOptions, SameSite};
 use super::text;
 use super::url::encode_component;
-use crate::prelude::*;
 
 /// The attributes every token cookie is written with, e.g. `; Path=/; SameSite=Lax; Secure`:
 ///
@@ -160,6 +159,7 @@ fn hex(digit: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::text::cat;
 
     fn options(
         path: Option<&str>,

@@ -6,7 +6,7 @@
 use super::events::EventKind;
 use super::machine::{Failure, FailureKind};
 use super::names::{named, Named};
-use crate::prelude::*;
+use crate::core::text::cat;
 
 /// `name` of the error for a refused refresh token.
 pub const SESSION_EXPIRED: &str = "SessionExpiredError";
@@ -106,12 +106,6 @@ pub fn type_error_message(detail: &str) -> String {
     cat(&[TYPE_ERROR_PREFIX, detail])
 }
 
-/// The detail of a `TypeError` for an option or argument of the wrong type: "option `option` must
-/// be `expected` (got `got`)", `got` being the JavaScript type of the value given.
-pub fn bad_option_message(option: &str, expected: &str, got: &str) -> String {
-    cat(&["option `", option, "` must be ", expected, " (got ", got, ")"])
-}
-
 /// The detail of the `TypeError` for `on(type, …)` with a `type` that is not an event: it lists
 /// the valid ones.
 pub fn unknown_event_message(got: &str) -> String {
@@ -190,10 +184,6 @@ mod tests {
                    request-queued, request-replayed, storage-fallback";
         let cases = [
             (type_error_message("setTokens: bad"), "fetch-with-refresh: setTokens: bad".to_owned()),
-            (
-                bad_option_message("refresh.url", "a string", "number"),
-                "option `refresh.url` must be a string (got number)".to_owned(),
-            ),
             (
                 unknown_event_message("refresh-done"),
                 cat(&["on: unknown event type `refresh-done` (expected one of: ", all, ")"]),

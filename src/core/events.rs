@@ -12,7 +12,6 @@ use super::classify::Code;
 use super::json;
 use super::machine::{EndReason, FailureKind, Notice, ReplayReason, SessionEnd, TokenSource, Trigger};
 use super::names::{named, Named};
-use crate::prelude::*;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// The type of an event, as `on(type, …)` names it.

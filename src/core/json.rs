@@ -6,8 +6,6 @@
 //! above, and it refuses (returns `None`) rather than guesses on anything it does not understand.
 //! It works on bytes: JSON's syntax is ASCII, and string contents are skipped, never decoded.
 
-use crate::prelude::*;
-
 /// How deeply nested a JWT payload may be before the scanner gives up.
 const MAX_DEPTH: usize = 32;
 

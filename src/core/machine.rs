@@ -13,7 +13,6 @@
 use super::classify::{Class, Code};
 use super::policy::{freshness, Freshness};
 use super::tokens::{Secret, TokenSet};
-use crate::prelude::*;
 
 /// Identifies one call of `fetch` (or of `refresh()`) for the life of a client.
 pub type RequestId = u32;

@@ -6,7 +6,7 @@
 
 use super::classify::{Code, MatchRules};
 use super::tokens::Secret;
-use crate::prelude::*;
+use crate::core::text::cat;
 
 /// Default proactive window: refresh in the background within 30 minutes of expiry.
 pub const DEFAULT_PROACTIVE_WINDOW_SECS: f64 = 1800.0;

@@ -8,8 +8,6 @@
 //! `https`, `ws`, `wss`, `ftp`); `file:`, `data:`, `blob:`, `about:` and every other scheme have
 //! an opaque origin (`null`) and get none.
 
-use crate::prelude::*;
-
 /// The schemes that have a host, with their default port (dropped from the origin).
 const SPECIAL: [(&str, &str); 5] =
     [("http", "80"), ("https", "443"), ("ws", "80"), ("wss", "443"), ("ftp", "21")];

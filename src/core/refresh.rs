@@ -8,7 +8,6 @@ use super::options::{
 };
 use super::tokens::{Secret, TokenError, TokenInput, TokenSet};
 use super::url;
-use crate::prelude::*;
 use core::fmt;
 
 /// An HTTP request as plain values; the browser side turns it into a `fetch` call.

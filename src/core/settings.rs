@@ -16,13 +16,14 @@
 //! browser's `URL`.
 
 use super::classify::{Code, MatchRules};
+use super::errors::TYPE_ERROR_PREFIX as PREFIX;
 use super::options::{
     default_access_expired, default_session_expired, Attach, Config, CookieOptions, Matcher, RefreshEndpoint,
     Refresher, ResponsePaths, SameSite, SendPlacement, StorageChoice, StorageKeys, DEFAULT_CODE_FIELD,
     DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS, MAX_TIMER_MS,
 };
 use super::origin::{default_allowed_origins, origin_of};
-use crate::prelude::*;
+use crate::core::text::cat;
 use core::fmt;
 use core::marker::PhantomData;
 use serde::de::{
@@ -105,9 +106,6 @@ pub struct OptionError {
     /// What is wrong.
     pub problem: Problem,
 }
-
-/// The prefix of every message.
-const PREFIX: &str = "fetch-with-refresh: ";
 
 impl OptionError {
     /// An [`OptionError`] at `path`.

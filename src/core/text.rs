@@ -1,6 +1,16 @@
 //! Splitting text at an ASCII separator, byte-wise. `str::split` with a `char` pattern links a
 //! general searcher (and its `memchr`); every separator this crate splits at is one ASCII byte.
 
+/// Concatenates `parts` into one string (what `[..].concat()` does, without the generic join
+/// code).
+pub fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
 /// Splits `text` at the first `separator`: the parts before and after it.
 pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
     let at = text.bytes().position(|b| b == separator)?;
@@ -28,7 +38,6 @@ pub fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prelude::*;
 
     #[test]
     fn splits_like_str_split() {

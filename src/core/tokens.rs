@@ -3,7 +3,6 @@
 //! storage holds (where corrupt values mean "no token").
 
 use super::{json, text};
-use crate::prelude::*;
 use core::fmt;
 
 /// A token string. Its `Debug` output never shows the value, so a token cannot leak through

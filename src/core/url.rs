@@ -2,7 +2,6 @@
 //! and adding a query parameter. Origins are computed by the browser's `URL` on the web side.
 
 use super::text;
-use crate::prelude::*;
 
 /// True when `url` carries its own scheme (`https:`, `data:`…) or is protocol-relative (`//host`),
 /// so that a `baseURL` must not be put in front of it.

@@ -9,7 +9,6 @@ use super::events::{Fallback, Operation};
 use super::json;
 use super::options::StorageKeys;
 use super::tokens::{Secret, TokenSet};
-use crate::prelude::*;
 use core::cell::{Cell, RefCell};
 
 /// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie

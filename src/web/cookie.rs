@@ -4,7 +4,6 @@
 use crate::core::cookie;
 use crate::core::options::CookieOptions;
 use crate::ports::{KeyValueStore, StoreError};
-use crate::prelude::*;
 use crate::web::storage::failed;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDocument;

@@ -1,8 +1,8 @@
 //! The app's own storage object, `{getItem, setItem, removeItem}` (the `storage` option given as
 //! an object), called from Rust.
 
+use crate::core::text::cat;
 use crate::ports::{KeyValueStore, StoreError};
-use crate::prelude::*;
 use crate::web::js;
 use crate::web::storage::failed;
 use js_sys::Function;

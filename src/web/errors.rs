@@ -6,6 +6,8 @@
 use crate::core::errors::{self as spec, ErrorClass, ErrorSpec};
 use crate::core::machine::{Failure, FailureKind};
 use crate::core::names::Named;
+use crate::core::settings::{OptionError, Problem};
+use crate::web::options::kind_of;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -33,13 +35,6 @@ extern "C" {
     fn new(message: &str) -> DisposedError;
 }
 
-/// `name` of the error for a refused refresh token.
-pub const SESSION_EXPIRED: &str = spec::SESSION_EXPIRED;
-/// `name` of the error for a transient refresh failure.
-pub const REFRESH_FAILED: &str = spec::REFRESH_FAILED;
-/// `name` of the error for a call on a disposed client.
-pub const DISPOSED: &str = spec::DISPOSED;
-
 /// The error `spec` describes; `cause` is the error underneath a `RefreshError`, if any.
 pub fn build(spec: &ErrorSpec, cause: &JsValue) -> JsValue {
     match spec.class {
@@ -58,11 +53,6 @@ pub fn failure(failure: &Failure, cause: Option<JsValue>) -> JsValue {
     build(&ErrorSpec::of(failure), &cause.unwrap_or(JsValue::UNDEFINED))
 }
 
-/// The `reason` string of a refresh failure, shared by errors and events.
-pub fn failure_reason(kind: FailureKind) -> &'static str {
-    kind.name()
-}
-
 /// The error for calls on a disposed client.
 pub fn disposed() -> JsValue {
     build(&ErrorSpec::DISPOSED, &JsValue::UNDEFINED)
@@ -73,10 +63,11 @@ pub fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(&spec::type_error_message(message)).into()
 }
 
-/// A `TypeError` saying that `option` must be `expected` and what it got instead.
-pub fn bad_option(option: &str, expected: &str, got: &JsValue) -> JsValue {
-    let got = if got.is_null() { "null".into() } else { got.js_typeof().as_string().unwrap_or_default() };
-    type_error(&spec::bad_option_message(option, expected, &got))
+/// A `TypeError` saying that `option` must be `expected` and what kind of value it got instead
+/// (the message of the options' own errors, [`OptionError`]).
+pub fn bad_option(option: &str, expected: &'static str, got: &JsValue) -> JsValue {
+    let error = OptionError::new(option, Problem::Invalid { expected, got: kind_of(got) });
+    js_sys::TypeError::new(&error.message()).into()
 }
 
 /// The error for a `fetch` that resolved with something other than a `Response`.

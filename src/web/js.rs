@@ -3,7 +3,6 @@
 use crate::core::refresh::Scalar;
 use crate::core::text;
 use crate::core::tokens::TokenSet;
-use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::JsValue;

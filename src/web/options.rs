@@ -191,7 +191,8 @@ fn entries(object: &JsValue, path: &str) -> core::result::Result<Vec<(String, Js
     Ok(pairs)
 }
 
-fn kind_of(value: &JsValue) -> Kind {
+/// The kind of a JS value, as the options' messages name it.
+pub(crate) fn kind_of(value: &JsValue) -> Kind {
     if value.is_undefined() {
         Kind::Undefined
     } else if value.is_null() {

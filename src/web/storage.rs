@@ -7,9 +7,9 @@
 //! value), so the vault can fall back to memory; nothing here throws into JavaScript.
 
 use crate::core::options::{CookieOptions, StorageChoice};
+use crate::core::text::cat;
 use crate::core::vault::MemoryStore;
 use crate::ports::{KeyValueStore, StoreError};
-use crate::prelude::*;
 pub use crate::web::cookie::CookieStore;
 pub use crate::web::custom_store::CustomStore;
 use crate::web::js;

@@ -10,6 +10,7 @@ use fetch_with_refresh::core::events::{CodeValue, Event, EventKind, Fallback, Op
 use fetch_with_refresh::core::machine::{
     EndReason, Failure, FailureKind, Notice, RefreshFailure, ReplayReason, SessionEnd, TokenSource, Trigger,
 };
+use fetch_with_refresh::core::names::Named;
 use fetch_with_refresh::web::errors::{self, DisposedError, RefreshError, SessionExpiredError};
 use fetch_with_refresh::web::events::{self, Emitter};
 use js_sys::{Function, Object, Reflect};
@@ -310,7 +311,7 @@ fn errors_are_instances_of_their_classes() {
         [FailureKind::Timeout, FailureKind::Malformed, FailureKind::Function, FailureKind::NoRefreshToken]
     {
         let error = errors::failure(&refresh_failure(kind, None), None);
-        assert_eq!(text(&error, "reason"), errors::failure_reason(kind));
+        assert_eq!(text(&error, "reason"), kind.name());
     }
 }
 
@@ -362,7 +363,7 @@ fn type_errors_carry_the_prefix_and_the_option() {
     let cases = [
         (JsValue::NULL, "null"),
         (JsValue::from(5), "number"),
-        (js("[]"), "object"),
+        (js("[]"), "array"),
         (JsValue::UNDEFINED, "undefined"),
     ];
     for (got, kind) in cases {
