@@ -245,7 +245,7 @@ impl<P: Platform> Client<P> {
         if self.disposed() {
             return Err(self.platform.disposed());
         }
-        let (id, mailbox) = self.register(prepared.method, destination.url.clone());
+        let (id, mailbox) = self.register(prepared.method, destination.url);
         let _registration = Registration { client: &self, id };
         // An abort while the request waits (for a refresh) takes it out of the queue at once; in
         // flight, `fetch` itself rejects. Dropping the watch removes its listener.
@@ -261,7 +261,7 @@ impl<P: Platform> Client<P> {
             });
             match command.await {
                 Ok(Command::Send(token)) => {
-                    let attempt = attach::attempt(&self.config.attach, &destination.url, token.as_ref());
+                    let attempt = attach::attempt(&self.config.attach, &mailbox.url, token.as_ref());
                     let header = attempt.header.as_ref().map(|(name, value)| (name.as_str(), value.as_str()));
                     let outcome = self.exchange(&prepared.request, &attempt.url, header).await;
                     if self.disposed() {
@@ -284,6 +284,7 @@ impl<P: Platform> Client<P> {
                         tokens: tokens.as_ref(),
                     });
                 }
+                // The machine delivers only a request that got an answer.
                 Ok(Command::Deliver) => {
                     if let Some(response) = answer.take() {
                         return Ok(response);
