@@ -159,7 +159,42 @@ pub trait Timer {
     fn spawn(&self, task: impl Future<Output = ()> + 'static);
 }
 
-/// Everything the driver needs from its platform.
-pub trait Platform: Transport + App + Timer + 'static {}
+pub use crate::core::tabs::CrossTabOff;
 
-impl<P: Transport + App + Timer + 'static> Platform for P {}
+/// Cross-tab coordination: a lock that the tabs of one browser profile share (Web Locks), a store
+/// they all read consistently (IndexedDB), and a channel between them (BroadcastChannel). `name`
+/// is always the client's [`crate::core::tabs::coordination_name`]; what is stored and posted is
+/// text the core writes and reads ([`crate::core::tabs`]).
+pub trait Tabs {
+    /// A held lock: dropping it releases the lock.
+    type Held;
+
+    /// Whether the tabs can coordinate here, else why not (an API is missing).
+    fn coordination(&self) -> Result<(), CrossTabOff>;
+
+    /// Waits for the exclusive lock `name` and resolves once it is granted. Dropping the future
+    /// before then withdraws the request; dropping the [`Tabs::Held`] releases the lock.
+    fn lock(&self, name: &str) -> impl Future<Output = Result<Self::Held, CrossTabOff>>;
+
+    /// The text stored under `name` in the shared store, if any.
+    fn read_shared(&self, name: &str) -> impl Future<Output = Result<Option<String>, CrossTabOff>>;
+
+    /// Stores `record` under `name` in the shared store; resolves once it is committed.
+    fn write_shared(&self, name: &str, record: &str) -> impl Future<Output = Result<(), CrossTabOff>>;
+
+    /// Posts `message` on the channel `name` to the other tabs (and other clients of the same
+    /// name), not to this client.
+    fn broadcast(&self, name: &str, message: &str);
+
+    /// Calls `on_message` with every message posted on the channel `name` by the others, until
+    /// [`Tabs::stop_listening`] (or the platform is dropped).
+    fn listen(&self, name: &str, on_message: Box<dyn Fn(String)>);
+
+    /// Stops listening and closes the channel (`dispose`).
+    fn stop_listening(&self);
+}
+
+/// Everything the driver needs from its platform.
+pub trait Platform: Transport + App + Timer + Tabs + 'static {}
+
+impl<P: Transport + App + Timer + Tabs + 'static> Platform for P {}

@@ -19,7 +19,8 @@ use fetch_with_refresh::core::refresh::{PlainRequest, Scalar};
 use fetch_with_refresh::core::tokens::TokenSet;
 use fetch_with_refresh::core::vault::MemoryStore;
 use fetch_with_refresh::ports::{
-    App, Destination, KeyValueStore, Prepared, StoreError, Timer, Transport, Values, WithBody,
+    App, CrossTabOff, Destination, KeyValueStore, Prepared, StoreError, Tabs, Timer, Transport, Values,
+    WithBody,
 };
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
@@ -535,6 +536,32 @@ impl Timer for Fake {
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
         self.executor.spawn(task);
     }
+}
+
+impl Tabs for Fake {
+    type Held = ();
+
+    fn coordination(&self) -> Result<(), CrossTabOff> {
+        Err(CrossTabOff::NoWebLocks)
+    }
+
+    fn lock(&self, _name: &str) -> impl Future<Output = Result<(), CrossTabOff>> {
+        std::future::ready(Err(CrossTabOff::LockFailed))
+    }
+
+    fn read_shared(&self, _name: &str) -> impl Future<Output = Result<Option<String>, CrossTabOff>> {
+        std::future::ready(Ok(None))
+    }
+
+    fn write_shared(&self, _name: &str, _record: &str) -> impl Future<Output = Result<(), CrossTabOff>> {
+        std::future::ready(Ok(()))
+    }
+
+    fn broadcast(&self, _name: &str, _message: &str) {}
+
+    fn listen(&self, _name: &str, _on_message: Box<dyn Fn(String)>) {}
+
+    fn stop_listening(&self) {}
 }
 
 /// A memory store that counts writes and removals.

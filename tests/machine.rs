@@ -258,7 +258,7 @@ fn replayed(id: RequestId, reason: ReplayReason) -> Effect {
 }
 
 fn succeeded(replayed: usize, tokens: &TokenSet) -> Effect {
-    Effect::Notify(Notice::RefreshSucceeded { replayed, expires_at: tokens.expires_at })
+    Effect::Notify(Notice::RefreshSucceeded { replayed, expires_at: tokens.expires_at, adopted: false })
 }
 
 fn refresh_failed(kind: FailureKind, rejected: usize) -> Effect {

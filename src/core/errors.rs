@@ -40,6 +40,7 @@ named!(FailureKind {
     Malformed => "malformed",
     Function => "function",
     NoRefreshToken => "no-refresh-token",
+    LockTimeout => "lock-timeout",
 });
 
 /// The message of `SessionExpiredError`.
@@ -57,6 +58,9 @@ pub fn refresh_message(kind: FailureKind) -> &'static str {
         FailureKind::Malformed => "Token refresh failed: the answer was not JSON or had no access token.",
         FailureKind::Function => "Token refresh failed: the refresh function threw or rejected.",
         FailureKind::NoRefreshToken => "Token refresh failed: there is no refresh token to refresh with.",
+        FailureKind::LockTimeout => {
+            "Token refresh failed: another tab held the refresh lock for longer than the refresh timeout."
+        }
     }
 }
 

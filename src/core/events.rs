@@ -12,6 +12,7 @@ use super::classify::Code;
 use super::json;
 use super::machine::{EndReason, FailureKind, Notice, ReplayReason, SessionEnd, TokenSource, Trigger};
 use super::names::{named, Named};
+use super::tabs::CrossTabOff;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// The type of an event, as `on(type, …)` names it.
@@ -33,6 +34,8 @@ pub enum EventKind {
     RequestReplayed,
     /// The configured storage failed; tokens are now kept in memory.
     StorageFallback,
+    /// Cross-tab coordination is off (an API is missing or failed): this tab refreshes alone.
+    CrossTabOff,
 }
 
 named!(EventKind {
@@ -44,6 +47,7 @@ named!(EventKind {
     RequestQueued => "request-queued",
     RequestReplayed => "request-replayed",
     StorageFallback => "storage-fallback",
+    CrossTabOff => "cross-tab-off",
 });
 
 impl EventKind {
@@ -82,6 +86,8 @@ named!(EndReason {
     SessionExpiredResponse => "session-expired-response",
     NoRefreshToken => "no-refresh-token",
     RefreshFunction => "refresh-function",
+    Logout => "logout",
+    OtherTab => "other-tab",
 });
 
 // The `reason` of `request-replayed`.
@@ -96,6 +102,7 @@ named!(TokenSource {
     Refresh => "refresh",
     Clear => "clear",
     SessionExpired => "session-expired",
+    OtherTab => "other-tab",
 });
 
 /// Which operation made the token store fall back to memory.
@@ -223,6 +230,8 @@ pub enum Event<'a> {
         replayed: u32,
         /// The new expiry, epoch ms (`null` when unknown).
         expires_at: Option<f64>,
+        /// True when another tab had renewed the tokens and this tab took its result.
+        adopted: bool,
     },
     /// `refresh-failure`.
     RefreshFailure {
@@ -274,6 +283,11 @@ pub enum Event<'a> {
         /// Why.
         message: &'a str,
     },
+    /// `cross-tab-off`.
+    CrossTabOff {
+        /// Why.
+        reason: CrossTabOff,
+    },
 }
 
 /// A count as the events report it.
@@ -291,9 +305,12 @@ impl<'a> Event<'a> {
             Notice::RefreshStarted { trigger, queued } => {
                 Event::RefreshStart { reason: *trigger, queued: count(*queued) }
             }
-            Notice::RefreshSucceeded { replayed, expires_at } => {
-                Event::RefreshSuccess { duration_ms, replayed: count(*replayed), expires_at: *expires_at }
-            }
+            Notice::RefreshSucceeded { replayed, expires_at, adopted } => Event::RefreshSuccess {
+                duration_ms,
+                replayed: count(*replayed),
+                expires_at: *expires_at,
+                adopted: *adopted,
+            },
             Notice::RefreshFailed { failure, rejected } => Event::RefreshFailure {
                 reason: failure.kind,
                 status: failure.status,
@@ -333,6 +350,7 @@ impl<'a> Event<'a> {
             Event::RequestQueued { .. } => EventKind::RequestQueued,
             Event::RequestReplayed { .. } => EventKind::RequestReplayed,
             Event::StorageFallback { .. } => EventKind::StorageFallback,
+            Event::CrossTabOff { .. } => EventKind::CrossTabOff,
         }
     }
 }
@@ -348,10 +366,11 @@ impl Serialize for Event<'_> {
                 out.serialize_field("reason", reason.name())?;
                 out.serialize_field("queued", queued)?;
             }
-            Event::RefreshSuccess { duration_ms, replayed, expires_at } => {
+            Event::RefreshSuccess { duration_ms, replayed, expires_at, adopted } => {
                 out.serialize_field("durationMs", duration_ms)?;
                 out.serialize_field("replayed", replayed)?;
                 out.serialize_field("expiresAt", expires_at)?;
+                out.serialize_field("adopted", adopted)?;
             }
             Event::RefreshFailure { reason, status, duration_ms, rejected } => {
                 out.serialize_field("reason", reason.name())?;
@@ -385,6 +404,7 @@ impl Serialize for Event<'_> {
                 out.serialize_field("operation", operation.name())?;
                 out.serialize_field("message", *message)?;
             }
+            Event::CrossTabOff { reason } => out.serialize_field("reason", reason.name())?,
         }
         out.end()
     }

@@ -45,6 +45,8 @@ pub enum FailureKind {
     Function,
     /// There is nothing to refresh with.
     NoRefreshToken,
+    /// Another tab held the refresh lock for longer than this tab would wait.
+    LockTimeout,
 }
 
 /// A transient refresh failure: the tokens are kept.
@@ -67,6 +69,10 @@ pub enum EndReason {
     NoRefreshToken,
     /// The app's refresh function resolved with `null`.
     RefreshFunction,
+    /// The app logged out (`clearTokens()`) in another tab.
+    Logout,
+    /// Another tab saw the session end.
+    OtherTab,
 }
 
 /// How a session ended, as `onSessionExpired` and the event report it.
@@ -85,6 +91,8 @@ pub struct SessionEnd {
 pub enum RefreshResult {
     /// New tokens (already merged with the refresh token being kept, if the answer had none).
     Renewed(TokenSet),
+    /// Another tab had renewed the tokens already: these are its tokens, and no call was made.
+    Adopted(TokenSet),
     /// The session is over.
     Refused(SessionEnd),
     /// A transient failure.
@@ -120,6 +128,8 @@ pub enum TokenSource {
     Clear,
     /// The session ended.
     SessionExpired,
+    /// Another tab renewed them.
+    OtherTab,
 }
 
 /// Something the app may observe (the `on` events). Notices never carry tokens.
@@ -138,6 +148,8 @@ pub enum Notice {
         replayed: usize,
         /// The new expiry.
         expires_at: Option<f64>,
+        /// True when another tab had renewed the tokens and this one took its result.
+        adopted: bool,
     },
     /// A refresh failed transiently.
     RefreshFailed {
@@ -265,6 +277,10 @@ pub enum Input<'a> {
     TokensSet(&'a TokenSet),
     /// The app cleared the tokens.
     TokensCleared,
+    /// Another tab renewed the tokens; `tokens` is what storage holds now.
+    RenewedElsewhere(&'a TokenSet),
+    /// The session these tokens belong to ended in another tab.
+    EndedElsewhere(EndReason),
 }
 
 /// What the machine remembers of one request.
@@ -303,6 +319,9 @@ pub struct Machine {
     epoch: u32,
     /// `epoch` when the running refresh started.
     refresh_epoch: u32,
+    /// Tokens were seen in storage since the session last ended or was cleared: a session that
+    /// ends in another tab (which may clear a shared storage first) is this tab's too.
+    held: bool,
 }
 
 impl Machine {
@@ -318,6 +337,7 @@ impl Machine {
             ended: false,
             epoch: 0,
             refresh_epoch: 0,
+            held: false,
         }
     }
 
@@ -360,13 +380,31 @@ impl Machine {
             Input::RefreshFinished { result, tokens } => self.finished(result, tokens, &mut out),
             Input::Left { id } => self.forget(id),
             Input::TokensSet(tokens) => {
-                self.ended = false;
+                self.observe(Some(tokens));
                 self.app_changed();
                 out.push(Effect::Notify(changed(TokenSource::Set, Some(tokens))));
             }
             Input::TokensCleared => {
+                self.held = false;
                 self.app_changed();
                 out.push(Effect::Notify(changed(TokenSource::Clear, None)));
+            }
+            Input::RenewedElsewhere(tokens) => {
+                self.observe(Some(tokens));
+                out.push(Effect::Notify(changed(TokenSource::OtherTab, Some(tokens))));
+            }
+            Input::EndedElsewhere(reason) => {
+                // The waiting requests fail now rather than when this tab's refresh gets the lock;
+                // that refresh's result no longer counts.
+                let waiting = core::mem::take(&mut self.queue);
+                if self.refreshing() {
+                    self.app_changed();
+                }
+                let end = SessionEnd { reason, status: None, code: None };
+                self.end_session(end, waiting.len(), &mut out);
+                for id in waiting {
+                    self.fail(id, Failure::SessionExpired, &mut out);
+                }
             }
         }
         out
@@ -376,11 +414,18 @@ impl Machine {
         self.epoch = self.epoch.wrapping_add(1);
     }
 
-    /// Tokens present in storage after the session ended mean a new login (here or in another tab).
-    fn observe(&mut self, tokens: Option<&TokenSet>) {
+    /// Notes what storage holds. Tokens present after the session ended mean a new login (here
+    /// or in another tab).
+    pub fn observe(&mut self, tokens: Option<&TokenSet>) {
         if tokens.is_some() {
             self.ended = false;
+            self.held = true;
         }
+    }
+
+    /// Whether this tab holds a session: tokens were seen since it last ended or was cleared.
+    pub fn holds_session(&self) -> bool {
+        self.held
     }
 
     fn can_refresh(&self, tokens: Option<&TokenSet>) -> bool {
@@ -497,10 +542,12 @@ impl Machine {
             return self.superseded(waiting, tokens, out);
         }
         match result {
-            RefreshResult::Renewed(tokens) => {
-                self.ended = false;
+            RefreshResult::Renewed(tokens) | RefreshResult::Adopted(tokens) => {
+                let adopted = matches!(result, RefreshResult::Adopted(_));
+                self.observe(Some(tokens));
                 out.push(Effect::SaveTokens(tokens.clone()));
-                out.push(Effect::Notify(changed(TokenSource::Refresh, Some(tokens))));
+                let source = if adopted { TokenSource::OtherTab } else { TokenSource::Refresh };
+                out.push(Effect::Notify(changed(source, Some(tokens))));
                 let replays = waiting
                     .iter()
                     .filter(|id| self.pending.iter().any(|p| p.id == **id && p.sends > 0))
@@ -508,6 +555,7 @@ impl Machine {
                 out.push(Effect::Notify(Notice::RefreshSucceeded {
                     replayed: replays,
                     expires_at: tokens.expires_at,
+                    adopted,
                 }));
                 for id in waiting {
                     let Some(request) = self.pending.iter().find(|p| p.id == id) else { continue };
@@ -563,6 +611,7 @@ impl Machine {
     /// that fail with it.
     fn end_session(&mut self, end: SessionEnd, rejected: usize, out: &mut Vec<Effect>) {
         out.push(Effect::ClearTokens);
+        self.held = false;
         if self.ended {
             return;
         }

@@ -11,6 +11,7 @@
 //! - [`origin`]: the origin of a URL, and which origins receive the token;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
+//! - [`tabs`]: what the tabs of one profile tell each other, and what a tab decides with it;
 //! - [`events`], [`errors`]: what reaches JavaScript (event types and payloads, error names and
 //!   messages), defined once, with [`names`] for the strings of the enums they carry;
 //! - [`vault`]: the token set kept in a store (the store port itself), with the fallback to memory;
@@ -29,6 +30,7 @@ pub mod origin;
 pub mod policy;
 pub mod refresh;
 pub mod settings;
+pub mod tabs;
 pub mod text;
 pub mod tokens;
 pub mod url;

@@ -13,4 +13,5 @@ pub mod js;
 pub mod options;
 pub mod platform;
 pub mod storage;
+pub mod tabs;
 pub mod timer;

@@ -28,8 +28,8 @@ const GET: RequestInfo<'static> = RequestInfo { method: "GET", url: "https://api
 fn notices() -> Vec<Notice> {
     vec![
         Notice::RefreshStarted { trigger: Trigger::Expired, queued: 2 },
-        Notice::RefreshSucceeded { replayed: 3, expires_at: Some(1_700_000_000_000.0) },
-        Notice::RefreshSucceeded { replayed: 0, expires_at: None },
+        Notice::RefreshSucceeded { replayed: 3, expires_at: Some(1_700_000_000_000.0), adopted: false },
+        Notice::RefreshSucceeded { replayed: 0, expires_at: None, adopted: true },
         Notice::RefreshFailed {
             failure: RefreshFailure { kind: FailureKind::Status, status: Some(503) },
             rejected: 1,
@@ -75,8 +75,8 @@ fn examples() -> Vec<Value> {
 fn each_notice_becomes_its_event() {
     let expected = [
         json!({"type": "refresh-start", "reason": "expired", "queued": 2}),
-        json!({"type": "refresh-success", "durationMs": 12.5, "replayed": 3, "expiresAt": 1_700_000_000_000.0}),
-        json!({"type": "refresh-success", "durationMs": 12.5, "replayed": 0, "expiresAt": null}),
+        json!({"type": "refresh-success", "durationMs": 12.5, "replayed": 3, "expiresAt": 1_700_000_000_000.0, "adopted": false}),
+        json!({"type": "refresh-success", "durationMs": 12.5, "replayed": 0, "expiresAt": null, "adopted": true}),
         json!({"type": "refresh-failure", "reason": "status", "status": 503, "durationMs": 12.5, "rejected": 1}),
         json!({"type": "refresh-failure", "reason": "network", "durationMs": 12.5, "rejected": 0}),
         json!({"type": "session-expired", "reason": "session-expired-response", "status": 401, "code": 50015.0,
