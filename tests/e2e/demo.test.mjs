@@ -1,7 +1,8 @@
 // The Vue demo (www/app) served by the reference backend, driven like a person would: it loads with
 // no console errors; a full walk (login → expiry → one refresh for 20 requests → logout) with a
 // screenshot under target/e2e/ for humans to look at; and a session end: the seed's dialog opens
-// once for 10 concurrent failing requests, and "重新登陆" (log in again) clears the state.
+// once for 10 concurrent failing requests, and "重新登陆" (log in again) clears the state; and a
+// second tab beside the first, whose log says when the other tab refreshed or logged out.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
@@ -46,8 +47,12 @@ afterEach(async () => {
   assert.deepEqual(problems, [], 'the demo reported errors');
 });
 
-async function admin(name) {
-  const res = await fetch(`${backend.url}/__admin/${name}`, { method: name === 'counters' ? 'GET' : 'POST' });
+async function admin(name, body) {
+  const res = await fetch(`${backend.url}/__admin/${name}`, {
+    method: name === 'counters' ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   assert.equal(res.status, 200, `admin ${name}`);
   return res.json();
 }
@@ -121,4 +126,53 @@ test('a dead session opens the seed dialog once for 10 concurrent failures; 重�
   assert.equal(await byTest('dialog').count(), 0, 'the dialog is closed');
   assert.equal(await page.evaluate(() => window.__demo.client.getTokens()), null, 'tokens cleared');
   assert.equal(dialogs, 1, 'and it did not open again');
+});
+
+test('a second tab beside the first logs that the other tab refreshed and this one took the result', TIMEOUT, async () => {
+  await login();
+  // A second tab of the same browser profile: it finds the session in the shared localStorage.
+  const second = await page.context().newPage();
+  second.on('pageerror', (e) => problems.push(`second tab: page error: ${e.message}`));
+  second.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`second tab: console ${m.type()}: ${m.text()}`);
+  });
+  await second.goto(`${backend.url}/`);
+  await second.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15_000 });
+  const there = (name) => second.locator(`[data-test="${name}"]`);
+  const logged = (type, text) => second.locator(`[data-test="log"] [data-type="${type}"]`, { hasText: text });
+  await there('session').waitFor();
+
+  // The first tab refreshes while the second is idle: the second hears of it.
+  await byTest('expire-access').click();
+  await byTest('send-one').click();
+  await logged('tokens-changed', 'tokens renewed in another tab').waitFor({ timeout: 10_000 });
+  assert.equal((await admin('counters')).refreshCalls, 1);
+
+  // Both tabs need a refresh at once. The refresh call is held 800 ms on the server, so the first
+  // tab holds the lock while the second tab's request is refused with the old token; the second
+  // then finds the tokens renewed and takes them instead of calling the refresh endpoint.
+  await admin('refresh-faults', { count: 1, kind: 'delay', ms: 800 });
+  await byTest('expire-access').click();
+  await byTest('send-one').click();
+  const deadline = Date.now() + 5_000;
+  while ((await admin('counters')).refreshCalls < 2) {
+    assert.ok(Date.now() < deadline, 'the first tab did not call the refresh endpoint');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await there('send-one').click();
+  const took = logged('refresh-success', 'another tab refreshed; this tab took its tokens');
+  await took.waitFor({ timeout: 10_000 });
+  assert.match(await took.innerText(), /adopted=true/);
+  await second.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].good').length >= 1);
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].good').length >= 2);
+  assert.equal(await second.locator('[data-test="log"] [data-type="request"].bad').count(), 0, 'no request failed');
+  assert.equal((await admin('counters')).refreshCalls, 2, 'one refresh call for the two tabs');
+  assert.equal((await admin('counters')).reuseDetections, 0);
+  await second.screenshot({ path: `${SHOTS}demo-second-tab.png`, fullPage: true });
+
+  // A logout in the first tab ends the session in the second: its login form, no dialog.
+  await byTest('logout').click();
+  await logged('session-expired', 'logged out in another tab').waitFor({ timeout: 10_000 });
+  await there('login-form').waitFor();
+  assert.equal(await there('dialog').count(), 0, 'no session-expired dialog for a logout');
 });

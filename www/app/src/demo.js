@@ -14,6 +14,7 @@ export const EVENTS = [
   'request-queued',
   'request-replayed',
   'storage-fallback',
+  'cross-tab-off',
 ];
 
 /** The storages the switch offers, by the `storage` option's name. */
@@ -125,12 +126,30 @@ export function createDemo() {
         readTokens();
         break;
     }
-    const tone = { 'refresh-failure': 'bad', 'session-expired': 'bad', 'storage-fallback': 'warn' }[type] ?? 'event';
-    addLog(type, formatFields(fields), tone);
+    const tone =
+      { 'refresh-failure': 'bad', 'session-expired': 'bad', 'storage-fallback': 'warn', 'cross-tab-off': 'warn' }[type] ??
+      'event';
+    const said = otherTab(type, fields);
+    addLog(type, said ? `${said} · ${formatFields(fields)}` : formatFields(fields), tone);
+  }
+
+  /** What an event says about the other tabs of this browser, in words; null when it says nothing. */
+  function otherTab(type, { adopted, source, reason }) {
+    if (type === 'refresh-success' && adopted === true) return 'another tab refreshed; this tab took its tokens';
+    if (type === 'tokens-changed' && source === 'other-tab') return 'tokens renewed in another tab';
+    if (type === 'session-expired' && reason === 'logout') return 'logged out in another tab';
+    if (type === 'session-expired' && reason === 'other-tab') return 'the session ended in another tab';
+    if (type === 'cross-tab-off') return 'tabs are not coordinated: this tab refreshes alone';
+    return null;
   }
 
   /** The session-expired dialog: resolves when the user answers it (the seed's MessageBox.confirm). */
   function onSessionExpired({ reason }) {
+    // A logout in another tab is this user's own choice: back to the login form, no dialog.
+    if (reason === 'logout') {
+      state.view = 'login';
+      return undefined;
+    }
     return new Promise((resolve) => {
       state.dialog = { reason };
       answerDialog = resolve;
