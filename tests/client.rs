@@ -1388,3 +1388,23 @@ fn a_failing_record_store_turns_coordination_off_once() {
     assert_eq!(p.world.events.borrow().iter().filter(|e| **e == "cross-tab-off").count(), 1);
     assert_eq!(p.hub.lock_requests.get(), 1, "after it failed, the tab refreshes alone");
 }
+
+#[test]
+fn a_proactive_refresh_happens_in_one_tab_only() {
+    for shared_storage in [true, false] {
+        let p = Profile::new(4, shared_storage);
+        p.world.valid.borrow_mut().push("A0".to_owned());
+        // Valid for ten more minutes: inside the 30-minute window.
+        for tab in &p.tabs {
+            tab.client
+                .set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresAt": NOW + 600_000.0}))
+                .unwrap();
+        }
+        let outcomes: Vec<Outcome> = (0..4).map(|tab| p.fetch(tab, "/me")).collect();
+        p.run();
+        assert!(outcomes.iter().all(ok));
+        assert_eq!(p.world.refresh_count(), 1, "shared storage: {shared_storage}");
+        assert_eq!(p.world.adopted.get(), 3, "the other tabs found the tokens renewed inside the lock");
+        assert!((0..4).all(|tab| p.access(tab).as_deref() == Some("N1")));
+    }
+}
