@@ -377,6 +377,18 @@ export interface AuthOptions {
 	@default 10000
 	*/
 	timeout?: number;
+
+	/**
+	Coordinate refreshes with the other tabs of this browser profile that use the same storage and
+	storage keys: one refresh under a Web Lock, its result shared through IndexedDB, new tokens and
+	the session's end announced on a BroadcastChannel. With rotating refresh tokens this is what
+	keeps two tabs from refreshing with the same token (and the server from revoking the session).
+	Where Web Locks, IndexedDB or BroadcastChannel are missing, the tab works alone and a
+	`cross-tab-off` event says why.
+
+	@default true
+	*/
+	crossTab?: boolean;
 }
 
 /**
@@ -465,8 +477,16 @@ Why the session ended.
 - `'session-expired-response'`: a response matched `sessionExpired`.
 - `'no-refresh-token'`: the access token expired and there is no refresh token.
 - `'refresh-function'`: the custom refresh function resolved with `null`.
+- `'logout'`: `clearTokens()` was called in another tab of the same session.
+- `'other-tab'`: another tab saw the session end (when it did not say how).
 */
-export type SessionExpiredReason = 'refresh-rejected' | 'session-expired-response' | 'no-refresh-token' | 'refresh-function';
+export type SessionExpiredReason =
+	| 'refresh-rejected'
+	| 'session-expired-response'
+	| 'no-refresh-token'
+	| 'refresh-function'
+	| 'logout'
+	| 'other-tab';
 
 /**
 Why a refresh failed without ending the session.
@@ -476,8 +496,17 @@ Why a refresh failed without ending the session.
 - `'malformed'`: the answer was not JSON or had no access token where expected.
 - `'function'`: the custom refresh function threw.
 - `'no-refresh-token'`: there is no refresh token to send (and no custom refresh function).
+- `'lock-timeout'`: another tab held the refresh lock for longer than the refresh timeout plus
+  2 seconds; this tab did not refresh without it.
 */
-export type RefreshFailureReason = 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token';
+export type RefreshFailureReason =
+	| 'network'
+	| 'timeout'
+	| 'status'
+	| 'malformed'
+	| 'function'
+	| 'no-refresh-token'
+	| 'lock-timeout';
 
 /** What `onSessionExpired` receives. */
 export interface SessionExpiredInfo {
@@ -498,6 +527,7 @@ export interface AuthEventMap {
 	'request-queued': RequestQueuedEvent;
 	'request-replayed': RequestReplayedEvent;
 	'storage-fallback': StorageFallbackEvent;
+	'cross-tab-off': CrossTabOffEvent;
 }
 
 /** A refresh call starts. */
@@ -517,6 +547,11 @@ export interface RefreshSuccessEvent {
 	replayed: number;
 	/** New expiry in epoch milliseconds, or `null` when unknown. */
 	expiresAt: number | null;
+	/**
+	`true` when another tab had renewed the tokens already: this tab took its result and made no
+	refresh call.
+	*/
+	adopted: boolean;
 }
 
 /** A refresh failed; the tokens are kept. */
@@ -537,10 +572,10 @@ export interface SessionExpiredEvent extends SessionExpiredInfo {
 	rejected: number;
 }
 
-/** The stored token set changed through this client. */
+/** The stored token set changed through this client, or another tab renewed it. */
 export interface TokensChangedEvent {
 	type: 'tokens-changed';
-	source: 'set' | 'refresh' | 'clear' | 'session-expired';
+	source: 'set' | 'refresh' | 'clear' | 'session-expired' | 'other-tab';
 	/** Epoch milliseconds, or `null` when unknown or cleared. */
 	expiresAt: number | null;
 	hasRefreshToken: boolean;
@@ -573,6 +608,15 @@ export interface StorageFallbackEvent {
 	storage: string;
 	operation: 'read' | 'write' | 'remove';
 	message: string;
+}
+
+/**
+Cross-tab coordination is off: this tab refreshes on its own, as if it were the only one. Sent
+once, at the first refresh, where an API it needs is missing or fails (not for `crossTab: false`).
+*/
+export interface CrossTabOffEvent {
+	type: 'cross-tab-off';
+	reason: 'no-web-locks' | 'no-indexeddb' | 'no-broadcast-channel' | 'lock-failed' | 'indexeddb-failed';
 }
 
 /**

@@ -34,7 +34,9 @@ impl AuthClient {
     pub fn new(options: JsValue) -> Result<AuthClient, JsValue> {
         let options::Options { config, storage, cookie, fetch } = options::read(&options)?;
         let store = storage::open(&storage, &cookie);
-        Ok(AuthClient { inner: Rc::new(Client::new(config, store, WebPlatform::new(fetch))) })
+        let inner = Rc::new(Client::new(config, store, WebPlatform::new(fetch)));
+        inner.listen_to_tabs();
+        Ok(AuthClient { inner })
     }
 
     /// `fetch(input, init)`: like `fetch`, with the token attached and refreshed as needed.

@@ -137,6 +137,9 @@ pub trait App: Values {
     /// Tells the listeners the storage fell back to memory.
     fn storage_fell_back(&self, fallback: &Fallback);
 
+    /// Tells the listeners cross-tab coordination is off, and why.
+    fn cross_tab_off(&self, reason: CrossTabOff);
+
     /// Stops calling the listeners (`dispose`).
     fn forget_listeners(&self);
 

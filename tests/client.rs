@@ -10,12 +10,13 @@
 use fetch_with_refresh::client::Client;
 use fetch_with_refresh::core::classify::{Code, Head, MatchRules};
 use fetch_with_refresh::core::events::Fallback;
-use fetch_with_refresh::core::machine::{Failure, Notice, SessionEnd};
+use fetch_with_refresh::core::machine::{EndReason, Failure, Notice, SessionEnd};
 use fetch_with_refresh::core::options::{
     default_access_expired, default_session_expired, Attach, Config, Matcher, RefreshEndpoint, Refresher,
     ResponsePaths, SendPlacement, StorageKeys,
 };
 use fetch_with_refresh::core::refresh::{PlainRequest, Scalar};
+use fetch_with_refresh::core::tabs::SharedRecord;
 use fetch_with_refresh::core::tokens::TokenSet;
 use fetch_with_refresh::core::vault::MemoryStore;
 use fetch_with_refresh::ports::{
@@ -208,6 +209,10 @@ struct World {
     refreshes_dropped: Cell<u32>,
     bodies_read: Cell<u32>,
     events: RefCell<Vec<&'static str>>,
+    /// `refresh-success` events that took another tab's result.
+    adopted: Cell<u32>,
+    /// The reasons `onSessionExpired` was called with, in every tab.
+    ends: RefCell<Vec<EndReason>>,
     listeners_forgotten: Cell<bool>,
     /// Answers to requests are held until released, so tests can act while they are in flight.
     hold_answers: Cell<bool>,
@@ -254,6 +259,10 @@ impl World {
 struct Fake {
     world: Rc<World>,
     executor: Executor,
+    /// The browser profile this tab shares with others; `None`: no cross-tab APIs here.
+    hub: Option<Rc<Hub>>,
+    /// This tab's number on the hub's channel.
+    tab: u32,
 }
 
 impl Values for Fake {
@@ -479,13 +488,17 @@ impl App for Fake {
         })
     }
 
-    fn session_expired(&self, callback: &Function, _end: &SessionEnd) {
+    fn session_expired(&self, callback: &Function, end: &SessionEnd) {
+        self.world.ends.borrow_mut().push(end.reason);
         if let Function::SessionExpired(calls) = callback {
             calls.set(calls.get() + 1);
         }
     }
 
     fn notify(&self, notice: &Notice, _request: Option<(&str, &str)>, _duration_ms: f64) {
+        if let Notice::RefreshSucceeded { adopted: true, .. } = notice {
+            self.world.adopted.set(self.world.adopted.get() + 1);
+        }
         let name = match notice {
             Notice::RefreshStarted { .. } => "refresh-start",
             Notice::RefreshSucceeded { .. } => "refresh-success",
@@ -500,6 +513,10 @@ impl App for Fake {
 
     fn storage_fell_back(&self, _fallback: &Fallback) {
         self.world.events.borrow_mut().push("storage-fallback");
+    }
+
+    fn cross_tab_off(&self, _reason: CrossTabOff) {
+        self.world.events.borrow_mut().push("cross-tab-off");
     }
 
     fn forget_listeners(&self) {
@@ -538,30 +555,157 @@ impl Timer for Fake {
     }
 }
 
+/// What the tabs of one browser profile share: a FIFO lock per name, the record store, and the
+/// channel. It counts what it is asked, so tests see that plain requests never touch it.
+#[derive(Default)]
+struct Hub {
+    /// Lock requests in order: (ticket, waker); the holder is the ticket in `holder`.
+    waiting: RefCell<Vec<(u32, Option<Waker>)>>,
+    holder: Cell<Option<u32>>,
+    next_ticket: Cell<u32>,
+    records: RefCell<Vec<(String, String)>>,
+    listeners: RefCell<Vec<(u32, Listener)>>,
+    lock_requests: Cell<u32>,
+    reads: Cell<u32>,
+    writes: Cell<u32>,
+    messages: RefCell<Vec<String>>,
+    /// The record store fails (a private mode without IndexedDB).
+    store_fails: Cell<bool>,
+}
+
+impl Hub {
+    fn wake_next(&self) {
+        if self.holder.get().is_none() {
+            if let Some((_, Some(waker))) = self.waiting.borrow_mut().first_mut().map(|(t, w)| (*t, w.take()))
+            {
+                waker.wake();
+            }
+        }
+    }
+
+    /// Takes the lock outside any client (another tab that holds it and never lets go).
+    fn hold(self: &Rc<Self>) -> Held {
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket + 1);
+        assert!(self.holder.get().is_none());
+        self.holder.set(Some(ticket));
+        Held { hub: Rc::clone(self) }
+    }
+
+    fn record(&self, name: &str) -> Option<String> {
+        self.records.borrow().iter().find(|(n, _)| n == name).map(|(_, r)| r.clone())
+    }
+}
+
+/// A tab's channel listener.
+type Listener = Rc<dyn Fn(String)>;
+
+/// A pending lock request; dropped before the grant, it withdraws itself.
+struct LockRequest {
+    hub: Rc<Hub>,
+    ticket: u32,
+    granted: bool,
+}
+
+impl Future for LockRequest {
+    type Output = Result<Held, CrossTabOff>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let hub = Rc::clone(&self.hub);
+        let first = hub.waiting.borrow().first().map(|(t, _)| *t);
+        if hub.holder.get().is_none() && first == Some(self.ticket) {
+            hub.waiting.borrow_mut().remove(0);
+            hub.holder.set(Some(self.ticket));
+            self.granted = true;
+            return Poll::Ready(Ok(Held { hub }));
+        }
+        if let Some(entry) = hub.waiting.borrow_mut().iter_mut().find(|(t, _)| *t == self.ticket) {
+            entry.1 = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for LockRequest {
+    fn drop(&mut self) {
+        if !self.granted {
+            self.hub.waiting.borrow_mut().retain(|(t, _)| *t != self.ticket);
+            self.hub.wake_next();
+        }
+    }
+}
+
+/// A held lock: released on drop.
+struct Held {
+    hub: Rc<Hub>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.hub.holder.set(None);
+        self.hub.wake_next();
+    }
+}
+
 impl Tabs for Fake {
-    type Held = ();
+    type Held = Held;
 
     fn coordination(&self) -> Result<(), CrossTabOff> {
-        Err(CrossTabOff::NoWebLocks)
+        self.hub.as_ref().map(|_| ()).ok_or(CrossTabOff::NoWebLocks)
     }
 
-    fn lock(&self, _name: &str) -> impl Future<Output = Result<(), CrossTabOff>> {
-        std::future::ready(Err(CrossTabOff::LockFailed))
+    fn lock(&self, _name: &str) -> impl Future<Output = Result<Held, CrossTabOff>> {
+        let hub = Rc::clone(self.hub.as_ref().expect("a hub"));
+        hub.lock_requests.set(hub.lock_requests.get() + 1);
+        let ticket = hub.next_ticket.get();
+        hub.next_ticket.set(ticket + 1);
+        hub.waiting.borrow_mut().push((ticket, None));
+        LockRequest { hub, ticket, granted: false }
     }
 
-    fn read_shared(&self, _name: &str) -> impl Future<Output = Result<Option<String>, CrossTabOff>> {
-        std::future::ready(Ok(None))
+    fn read_shared(&self, name: &str) -> impl Future<Output = Result<Option<String>, CrossTabOff>> {
+        let hub = self.hub.as_ref().expect("a hub");
+        hub.reads.set(hub.reads.get() + 1);
+        std::future::ready(if hub.store_fails.get() {
+            Err(CrossTabOff::IndexedDbFailed)
+        } else {
+            Ok(hub.record(name))
+        })
     }
 
-    fn write_shared(&self, _name: &str, _record: &str) -> impl Future<Output = Result<(), CrossTabOff>> {
+    fn write_shared(&self, name: &str, record: &str) -> impl Future<Output = Result<(), CrossTabOff>> {
+        let hub = self.hub.as_ref().expect("a hub");
+        hub.writes.set(hub.writes.get() + 1);
+        if hub.store_fails.get() {
+            return std::future::ready(Err(CrossTabOff::IndexedDbFailed));
+        }
+        let mut records = hub.records.borrow_mut();
+        records.retain(|(n, _)| n != name);
+        records.push((name.to_owned(), record.to_owned()));
         std::future::ready(Ok(()))
     }
 
-    fn broadcast(&self, _name: &str, _message: &str) {}
+    fn broadcast(&self, _name: &str, message: &str) {
+        let hub = self.hub.as_ref().expect("a hub");
+        hub.messages.borrow_mut().push(message.to_owned());
+        for (tab, listener) in hub.listeners.borrow().iter() {
+            if *tab != self.tab {
+                let (listener, message) = (Rc::clone(listener), message.to_owned());
+                // Delivered later, as a message event is.
+                self.executor.spawn(async move { listener(message) });
+            }
+        }
+    }
 
-    fn listen(&self, _name: &str, _on_message: Box<dyn Fn(String)>) {}
+    fn listen(&self, _name: &str, on_message: Box<dyn Fn(String)>) {
+        let hub = self.hub.as_ref().expect("a hub");
+        hub.listeners.borrow_mut().push((self.tab, Rc::from(on_message)));
+    }
 
-    fn stop_listening(&self) {}
+    fn stop_listening(&self) {
+        if let Some(hub) = &self.hub {
+            hub.listeners.borrow_mut().retain(|(tab, _)| *tab != self.tab);
+        }
+    }
 }
 
 /// A memory store that counts writes and removals.
@@ -611,6 +755,7 @@ fn config() -> Config<Function> {
         code_field: "code".to_owned(),
         on_session_expired: None,
         storage_keys: StorageKeys::default(),
+        coordination: None,
     }
 }
 
@@ -630,7 +775,7 @@ impl Harness {
         *world.refresh_token.borrow_mut() = "R0".to_owned();
         let executor = Executor::default();
         let store = CountingStore::default();
-        let fake = Fake { world: Rc::clone(&world), executor: executor.clone() };
+        let fake = Fake { world: Rc::clone(&world), executor: executor.clone(), hub: None, tab: 0 };
         let client = Rc::new(Client::new(config, Box::new(store.clone()), fake));
         Harness { client, world, executor, store }
     }
@@ -948,4 +1093,318 @@ fn refresh_joins_the_refresh_in_flight() {
     h.run();
     assert_eq!(h.world.refresh_count(), 1);
     assert_eq!(*joined.borrow(), vec![Ok(()), Ok(()), Ok(())]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many tabs of one profile: one backend, one executor, one hub.
+
+const SHARED_NAME: &str = "fetch-with-refresh:localStorage:access_token:refresh_token";
+
+struct Tab {
+    client: Rc<Client<Fake>>,
+    /// `onSessionExpired` calls in this tab.
+    told: Rc<Cell<u32>>,
+}
+
+struct Profile {
+    world: Rc<World>,
+    executor: Executor,
+    hub: Rc<Hub>,
+    tabs: Vec<Tab>,
+}
+
+impl Profile {
+    /// `n` tabs; with `shared_storage` they share one store (localStorage), else each has its own
+    /// (sessionStorage copies made by `window.open`).
+    fn new(n: u32, shared_storage: bool) -> Profile {
+        let world = Rc::new(World::default());
+        world.now.set(NOW);
+        *world.refresh_token.borrow_mut() = "R0".to_owned();
+        let executor = Executor::default();
+        let hub = Rc::new(Hub::default());
+        let shared = CountingStore::default();
+        let mut profile = Profile { world, executor, hub, tabs: Vec::new() };
+        for tab in 0..n {
+            let store = if shared_storage { shared.clone() } else { CountingStore::default() };
+            profile.open(tab, store, true);
+        }
+        profile
+    }
+
+    /// Opens tab `tab` over `store`; `listening` false models a tab that misses the messages.
+    fn open(&mut self, tab: u32, store: CountingStore, listening: bool) {
+        let told = Rc::new(Cell::new(0));
+        let mut config = config();
+        config.coordination = Some(SHARED_NAME.to_owned());
+        config.on_session_expired = Some(Function::SessionExpired(Rc::clone(&told)));
+        let fake = Fake {
+            world: Rc::clone(&self.world),
+            executor: self.executor.clone(),
+            hub: Some(Rc::clone(&self.hub)),
+            tab,
+        };
+        let client = Rc::new(Client::new(config, Box::new(store), fake));
+        if listening {
+            client.listen_to_tabs();
+        }
+        self.tabs.push(Tab { client, told });
+    }
+
+    /// Every tab's storage holds access `A0` (expired by the clock) and refresh `R0`.
+    fn login_expired(&self) {
+        for tab in &self.tabs {
+            tab.client
+                .set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresAt": NOW - 1.0}))
+                .unwrap();
+        }
+        self.run();
+    }
+
+    fn fetch(&self, tab: usize, url: &str) -> Outcome {
+        let outcome: Outcome = Rc::default();
+        let slot = Rc::clone(&outcome);
+        let client = Rc::clone(&self.tabs[tab].client);
+        let call = call(url);
+        self.executor.spawn(async move {
+            *slot.borrow_mut() = Some(client.fetch(call).await);
+        });
+        outcome
+    }
+
+    fn run(&self) {
+        self.executor.run();
+    }
+
+    fn access(&self, tab: usize) -> Option<String> {
+        self.tabs[tab].client.get_tokens().map(|t| t.access.expose().to_owned())
+    }
+
+    fn record(&self) -> SharedRecord {
+        SharedRecord::decode(&self.hub.record(SHARED_NAME).expect("a record")).expect("decodes")
+    }
+}
+
+#[test]
+fn eight_tabs_on_an_expired_token_make_one_refresh() {
+    for shared_storage in [true, false] {
+        let p = Profile::new(8, shared_storage);
+        p.login_expired();
+        let outcomes: Vec<Outcome> = (0..8).map(|tab| p.fetch(tab, "/me")).collect();
+        p.run();
+        assert_eq!(p.world.refresh_count(), 1, "shared storage: {shared_storage}");
+        assert!(outcomes.iter().all(ok), "every tab's request succeeds");
+        assert_eq!(p.world.adopted.get(), 7, "seven tabs took the first one's result");
+        assert_eq!(p.hub.lock_requests.get(), 8, "each tab asked for the lock once");
+        assert!(p.hub.waiting.borrow().is_empty() && p.hub.holder.get().is_none(), "the lock is free");
+        for tab in 0..8 {
+            assert_eq!(p.access(tab).as_deref(), Some("N1"), "tab {tab} holds the new tokens");
+        }
+        assert_eq!(p.record().tokens.unwrap().access.expose(), "N1");
+        assert_eq!(*p.hub.messages.borrow(), ["renewed"], "one message, after the one refresh");
+    }
+}
+
+#[test]
+fn a_request_that_needs_no_refresh_touches_neither_the_lock_nor_the_record() {
+    let p = Profile::new(2, true);
+    p.world.valid.borrow_mut().push("A0".to_owned());
+    p.tabs[0]
+        .client
+        .set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 86_400}))
+        .unwrap();
+    let outcomes: Vec<Outcome> = (0..100).map(|i| p.fetch(i % 2, "/me")).collect();
+    p.run();
+    assert!(outcomes.iter().all(ok));
+    assert_eq!((p.hub.lock_requests.get(), p.hub.reads.get(), p.hub.writes.get()), (0, 0, 0));
+}
+
+#[test]
+fn a_session_storage_copy_follows_the_rotations_of_the_other_tab() {
+    let p = Profile::new(2, false);
+    p.login_expired();
+    // Tab 0 refreshes twice; tab 1 (its own copy of R0) hears each renewal and takes the tokens.
+    for expected in ["N1", "N2"] {
+        let done = Rc::new(Cell::new(false));
+        let (client, flag) = (Rc::clone(&p.tabs[0].client), Rc::clone(&done));
+        p.executor.spawn(async move { flag.set(client.refresh().await.is_ok()) });
+        p.run();
+        assert!(done.get());
+        assert_eq!(p.access(1).as_deref(), Some(expected), "tab 1 followed");
+    }
+    assert!(p.world.events.borrow().contains(&"tokens-changed"));
+    let request = p.fetch(1, "/me");
+    p.run();
+    assert!(ok(&request));
+    assert_eq!(p.world.refresh_count(), 2, "tab 1 never refreshed with a dead token");
+}
+
+#[test]
+fn a_tab_that_missed_the_messages_takes_the_record_inside_the_lock() {
+    let mut p = Profile::new(1, false);
+    let store = CountingStore::default();
+    p.open(1, store, false);
+    p.login_expired();
+    for _ in 0..3 {
+        let client = Rc::clone(&p.tabs[0].client);
+        p.executor.spawn(async move {
+            let _ = client.refresh().await;
+        });
+        p.run();
+    }
+    assert_eq!(p.access(1).as_deref(), Some("A0"), "tab 1 still holds generation 0");
+    let request = p.fetch(1, "/me");
+    p.run();
+    assert!(ok(&request), "tab 1's request went out with the newest tokens");
+    assert_eq!(p.world.refresh_count(), 3, "no refresh with the dead R0");
+    assert_eq!(p.access(1).as_deref(), Some("N3"));
+    assert_eq!(p.world.adopted.get(), 1);
+}
+
+#[test]
+fn a_session_that_ends_in_one_tab_ends_in_every_tab() {
+    for shared_storage in [true, false] {
+        let p = Profile::new(4, shared_storage);
+        p.world.refresh_mode.set(Some(RefreshMode::Refuse));
+        p.login_expired();
+        // Tabs 0 and 1 send a request; tabs 2 and 3 are idle.
+        let outcomes = [p.fetch(0, "/a"), p.fetch(1, "/b")];
+        p.run();
+        assert_eq!(p.world.refresh_count(), 1, "one refresh, refused; nobody retries the dead token");
+        for outcome in &outcomes {
+            assert_eq!(error(outcome), "SessionExpiredError");
+        }
+        for (i, tab) in p.tabs.iter().enumerate() {
+            assert_eq!(tab.told.get(), 1, "onSessionExpired once in tab {i} (shared: {shared_storage})");
+            assert_eq!(tab.client.get_tokens(), None, "tab {i} dropped the tokens");
+        }
+        // Later requests are sent without a token and start nothing.
+        let later = p.fetch(3, "/c");
+        p.run();
+        assert!(matches!(&*later.borrow(), Some(Ok(r)) if r.status == 401));
+        assert_eq!(p.world.refresh_count(), 1);
+        assert!(p.tabs.iter().all(|tab| tab.told.get() == 1));
+    }
+}
+
+#[test]
+fn a_logout_in_one_tab_ends_the_session_in_the_others() {
+    for shared_storage in [true, false] {
+        let p = Profile::new(3, shared_storage);
+        p.login_expired();
+        p.tabs[0].client.clear_tokens().unwrap();
+        p.run();
+        assert_eq!(p.tabs[0].told.get(), 0, "the tab that logged out is not told");
+        for i in 1..3 {
+            assert_eq!(p.tabs[i].told.get(), 1, "tab {i} (shared: {shared_storage})");
+            assert_eq!(p.access(i), None);
+        }
+        assert!(p.world.ends.borrow().iter().all(|r| *r == EndReason::Logout));
+        assert_eq!(p.world.refresh_count(), 0);
+        assert_eq!(p.record().ended, Some(EndReason::Logout));
+    }
+}
+
+#[test]
+fn a_tab_logged_in_on_its_own_ignores_another_sessions_end() {
+    let p = Profile::new(2, false);
+    p.login_expired();
+    p.tabs[1].client.set_tokens(&json!({"accessToken": "MINE", "refreshToken": "OWN"})).unwrap();
+    p.tabs[0].client.clear_tokens().unwrap();
+    p.run();
+    assert_eq!(p.tabs[1].told.get(), 0);
+    assert_eq!(p.access(1).as_deref(), Some("MINE"));
+}
+
+#[test]
+fn a_tab_waits_for_the_lock_only_so_long() {
+    let p = Profile::new(1, true);
+    p.login_expired();
+    let stuck = p.hub.hold();
+    let outcome = p.fetch(0, "/me");
+    p.run();
+    let wait = 10_000.0 + fetch_with_refresh::client::LOCK_MARGIN_MS;
+    p.world.advance(wait - 1.0);
+    p.run();
+    assert!(outcome.borrow().is_none(), "still waiting");
+    p.world.advance(1.0);
+    p.run();
+    assert_eq!(error(&outcome), "RefreshError:LockTimeout");
+    assert_eq!(p.world.refresh_count(), 0, "never refreshes without the lock");
+    assert!(p.hub.waiting.borrow().is_empty(), "the lock request was withdrawn");
+    assert!(p.world.timers.borrow().is_empty(), "no timer left behind");
+    drop(stuck);
+}
+
+#[test]
+fn when_the_lock_holder_goes_away_another_tab_finishes() {
+    let p = Profile::new(2, true);
+    p.world.refresh_mode.set(Some(RefreshMode::Hang));
+    p.login_expired();
+    let first = p.fetch(0, "/a");
+    p.run();
+    let second = p.fetch(1, "/b");
+    p.run();
+    assert_eq!(p.world.refresh_count(), 1, "tab 0 holds the lock, its call hangs; tab 1 waits");
+    // Tab 0 is closed: its work is dropped and the browser releases its lock.
+    p.world.refresh_mode.set(Some(RefreshMode::Renew));
+    p.tabs[0].client.dispose();
+    p.run();
+    assert_eq!(error(&first), "DisposedError");
+    assert!(ok(&second), "tab 1 took the lock and refreshed");
+    assert_eq!(p.world.refresh_count(), 2);
+    assert!(p.hub.holder.get().is_none() && p.hub.waiting.borrow().is_empty(), "the lock is free");
+}
+
+#[test]
+fn without_cross_tab_apis_a_tab_refreshes_alone_and_says_so_once() {
+    let mut config = config();
+    config.coordination = Some(SHARED_NAME.to_owned());
+    let h = Harness::new(config);
+    h.login(false, None);
+    for _ in 0..2 {
+        let outcome = h.fetch(call("/me"));
+        h.run();
+        assert!(ok(&outcome));
+        h.world.valid.borrow_mut().clear();
+    }
+    assert_eq!(h.world.refresh_count(), 2);
+    assert_eq!(h.world.events.borrow().iter().filter(|e| **e == "cross-tab-off").count(), 1);
+}
+
+#[test]
+fn a_failing_record_store_turns_coordination_off_once() {
+    let p = Profile::new(1, true);
+    p.hub.store_fails.set(true);
+    p.login_expired();
+    let outcome = p.fetch(0, "/me");
+    p.run();
+    assert!(ok(&outcome), "the refresh still happens, under the lock");
+    let second = {
+        p.world.valid.borrow_mut().clear();
+        p.fetch(0, "/again")
+    };
+    p.run();
+    assert!(ok(&second));
+    assert_eq!(p.world.events.borrow().iter().filter(|e| **e == "cross-tab-off").count(), 1);
+    assert_eq!(p.hub.lock_requests.get(), 1, "after it failed, the tab refreshes alone");
+}
+
+#[test]
+fn a_proactive_refresh_happens_in_one_tab_only() {
+    for shared_storage in [true, false] {
+        let p = Profile::new(4, shared_storage);
+        p.world.valid.borrow_mut().push("A0".to_owned());
+        // Valid for ten more minutes: inside the 30-minute window.
+        for tab in &p.tabs {
+            tab.client
+                .set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresAt": NOW + 600_000.0}))
+                .unwrap();
+        }
+        let outcomes: Vec<Outcome> = (0..4).map(|tab| p.fetch(tab, "/me")).collect();
+        p.run();
+        assert!(outcomes.iter().all(ok));
+        assert_eq!(p.world.refresh_count(), 1, "shared storage: {shared_storage}");
+        assert_eq!(p.world.adopted.get(), 3, "the other tabs found the tokens renewed inside the lock");
+        assert!((0..4).all(|tab| p.access(tab).as_deref() == Some("N1")));
+    }
 }

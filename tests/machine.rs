@@ -82,6 +82,8 @@ enum Ev {
     Left(RequestId),
     Set(TokenSet),
     Cleared,
+    RenewedElsewhere(TokenSet),
+    EndedElsewhere(EndReason),
 }
 
 impl Ev {
@@ -102,6 +104,8 @@ impl Ev {
             Ev::Left(id) => Input::Left { id: *id },
             Ev::Set(tokens) => Input::TokensSet(tokens),
             Ev::Cleared => Input::TokensCleared,
+            Ev::RenewedElsewhere(tokens) => Input::RenewedElsewhere(tokens),
+            Ev::EndedElsewhere(reason) => Input::EndedElsewhere(*reason),
         }
     }
 
@@ -111,7 +115,7 @@ impl Ev {
             Ev::Start { tokens, .. } | Ev::Response { tokens, .. } | Ev::Join { tokens, .. } => {
                 tokens.as_ref()
             }
-            Ev::Set(tokens) => Some(tokens),
+            Ev::Set(tokens) | Ev::RenewedElsewhere(tokens) => Some(tokens),
             _ => None,
         }
     }
@@ -1223,6 +1227,105 @@ fn app_token_changes_during_a_refresh_win_over_its_result() {
     ]);
 }
 
+#[test]
+fn other_tabs() {
+    let new = new_tokens();
+    let logout = end(EndReason::Logout, None, None);
+    let other = end(EndReason::OtherTab, None, None);
+    let adopted =
+        Effect::Notify(Notice::RefreshSucceeded { replayed: 0, expires_at: new.expires_at, adopted: true });
+    run_table(&[
+        case(
+            "another tab renewed the tokens: the listeners hear it, nothing is sent",
+            vec![(
+                Ev::RenewedElsewhere(new.clone()),
+                all([tokens_changed(TokenSource::OtherTab, Some(&new))]),
+            )],
+        ),
+        case(
+            "inside the lock, another tab's result is taken: the queue goes out with it",
+            vec![
+                (start(1, expired()), acts([start_refresh(Trigger::Expired)])),
+                (start(2, expired()), all([queued(2, 2)])),
+                (
+                    refresh_done_with(RefreshResult::Adopted(new.clone()), new.clone()),
+                    all([
+                        save(&new),
+                        tokens_changed(TokenSource::OtherTab, Some(&new)),
+                        adopted.clone(),
+                        send(1, &new),
+                        send(2, &new),
+                    ]),
+                ),
+                (response(1, Class::Ok, new.clone()), all([deliver(1)])),
+            ],
+        ),
+        case(
+            "the session ends in another tab while requests wait here: they fail at once",
+            vec![
+                (start(1, expired()), acts([start_refresh(Trigger::Expired)])),
+                (start(2, fresh()), all([queued(2, 2)])),
+                (
+                    Ev::EndedElsewhere(EndReason::Logout),
+                    all([
+                        clear(),
+                        tokens_changed(TokenSource::SessionExpired, None),
+                        session_ended(&logout, 2),
+                        call_session_expired(&logout),
+                        fail_session(1),
+                        fail_session(2),
+                    ]),
+                ),
+                // This tab's refresh, once it gets the lock, no longer counts.
+                (refresh_done(renewed(new.clone())), nothing()),
+                // The next request goes out without a token: the server decides.
+                (start(3, None), all([send_bare(3)])),
+            ],
+        ),
+        case(
+            "the app is told once, however many tabs say it",
+            vec![
+                (start(1, fresh()), all([send(1, &fresh())])),
+                (Ev::EndedElsewhere(EndReason::OtherTab), acts([clear(), call_session_expired(&other)])),
+                (Ev::EndedElsewhere(EndReason::Logout), all([clear()])),
+                (response(1, Class::AccessExpired, None), all([fail_session(1)])),
+                // A new login (here or in another tab) means the next end is told again.
+                (Ev::RenewedElsewhere(new.clone()), all([tokens_changed(TokenSource::OtherTab, Some(&new))])),
+                (Ev::EndedElsewhere(EndReason::Logout), acts([clear(), call_session_expired(&logout)])),
+            ],
+        ),
+        case(
+            "this tab's own end, then the other tabs' echo: told once",
+            vec![
+                (start(1, expired()), acts([start_refresh(Trigger::Expired)])),
+                (
+                    refresh_done(refused(rejected_by_endpoint())),
+                    acts([clear(), call_session_expired(&rejected_by_endpoint()), fail_session(1)]),
+                ),
+                (Ev::EndedElsewhere(EndReason::RefreshRejected), all([clear()])),
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn a_tab_knows_whether_it_holds_a_session() {
+    let mut machine = Machine::new(WINDOW, false);
+    assert!(!machine.holds_session());
+    machine.observe(None);
+    assert!(!machine.holds_session());
+    machine.observe(Some(&fresh()));
+    assert!(machine.holds_session());
+    machine.handle(Input::EndedElsewhere(EndReason::Logout));
+    assert!(!machine.holds_session(), "an end lets go of the session");
+    machine.handle(Input::TokensSet(&fresh()));
+    assert!(machine.holds_session());
+    machine.handle(Input::TokensCleared);
+    assert!(!machine.holds_session(), "a logout here lets go of it");
+    machine.handle(Input::RenewedElsewhere(&fresh()));
+    assert!(machine.holds_session());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Invariants over pseudo-random event sequences
 // ---------------------------------------------------------------------------------------------
@@ -1393,6 +1496,17 @@ impl Sim {
                 let _ = writeln!(self.log, "  (storage changed behind the machine's back)");
                 return None;
             }
+            89 | 90 => {
+                // Another tab renewed the tokens (the driver stored them before telling).
+                let set = self.renewed_tokens(rng);
+                self.storage = Some(set.clone());
+                Ev::RenewedElsewhere(set)
+            }
+            91 => Ev::EndedElsewhere(rng.pick(&[
+                EndReason::Logout,
+                EndReason::OtherTab,
+                EndReason::RefreshRejected,
+            ])),
             _ => {
                 self.now += rng.below(4) as f64 * self.window / 2.0;
                 return None;
@@ -1403,7 +1517,8 @@ impl Sim {
 
     fn random_result(&mut self, rng: &mut Rng) -> RefreshResult {
         match rng.below(10) {
-            0..=5 => RefreshResult::Renewed(self.renewed_tokens(rng)),
+            0..=4 => RefreshResult::Renewed(self.renewed_tokens(rng)),
+            5 => RefreshResult::Adopted(self.renewed_tokens(rng)),
             6 | 7 => RefreshResult::Refused(rejected_by_endpoint()),
             _ => RefreshResult::Failed(failure(rng.pick(&[
                 FailureKind::Network,
@@ -1440,12 +1555,12 @@ impl Sim {
             }
             Ev::Finished(result, _) => {
                 self.running = false;
-                if was_running && matches!(result, RefreshResult::Renewed(_)) {
+                if was_running && matches!(result, RefreshResult::Renewed(_) | RefreshResult::Adopted(_)) {
                     self.told = false;
                     self.stats.renewals += 1;
                 }
             }
-            Ev::Set(_) | Ev::Cleared => {}
+            Ev::Set(_) | Ev::Cleared | Ev::RenewedElsewhere(_) | Ev::EndedElsewhere(_) => {}
         }
         let effects = self.machine.handle(ev.input());
         let _ = writeln!(self.log, "  {ev:?}\n    -> {effects:?}");

@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn type_errors_name_what_is_wrong() {
         let all = "refresh-start, refresh-success, refresh-failure, session-expired, tokens-changed, \
-                   request-queued, request-replayed, storage-fallback";
+                   request-queued, request-replayed, storage-fallback, cross-tab-off";
         let cases = [
             (type_error_message("setTokens: bad"), "fetch-with-refresh: setTokens: bad".to_owned()),
             (

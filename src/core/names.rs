@@ -63,14 +63,16 @@ mod tests {
     #[test]
     fn every_table_names_each_value_once() {
         let counts = [
-            ("event types", check::<EventKind>(), 8),
+            ("event types", check::<EventKind>(), 9),
             ("triggers", check::<Trigger>(), 4),
-            ("failure reasons", check::<FailureKind>(), 6),
-            ("session-end reasons", check::<EndReason>(), 4),
+            ("failure reasons", check::<FailureKind>(), 7),
+            ("session-end reasons", check::<EndReason>(), 6),
             ("replay reasons", check::<ReplayReason>(), 2),
-            ("token sources", check::<TokenSource>(), 4),
+            ("token sources", check::<TokenSource>(), 5),
             ("storage operations", check::<Operation>(), 3),
             ("error classes", check::<ErrorClass>(), 3),
+            ("cross-tab-off reasons", check::<crate::core::tabs::CrossTabOff>(), 5),
+            ("cross-tab messages", check::<crate::core::tabs::Message>(), 2),
         ];
         for (what, count, expected) in counts {
             assert_eq!(count, expected, "{what}");

@@ -201,6 +201,19 @@ pub enum StorageChoice<S> {
     Custom(S),
 }
 
+impl<S> StorageChoice<S> {
+    /// The storage's name, as the option gives it (`custom` for the app's own object).
+    pub fn name(&self) -> &'static str {
+        match self {
+            StorageChoice::Local => "localStorage",
+            StorageChoice::Session => "sessionStorage",
+            StorageChoice::Cookie => "cookie",
+            StorageChoice::Memory => "memory",
+            StorageChoice::Custom(_) => "custom",
+        }
+    }
+}
+
 /// The `SameSite` attribute of the token cookies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SameSite {
@@ -253,6 +266,9 @@ pub struct Config<F> {
     pub on_session_expired: Option<F>,
     /// Storage keys.
     pub storage_keys: StorageKeys,
+    /// The name the tabs coordinate their refreshes under
+    /// ([`crate::core::tabs::coordination_name`]); `None` with `crossTab: false`.
+    pub coordination: Option<String>,
 }
 
 #[cfg(test)]

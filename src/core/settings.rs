@@ -23,6 +23,7 @@ use super::options::{
     DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS, MAX_TIMER_MS,
 };
 use super::origin::{default_allowed_origins, origin_of};
+use super::tabs::coordination_name;
 use crate::core::text::cat;
 use core::fmt;
 use core::marker::PhantomData;
@@ -341,6 +342,7 @@ struct RawOptions<V> {
     allowed_origins: Slot<V>,
     fetch: Slot<V>,
     timeout: Slot<V>,
+    cross_tab: Slot<V>,
 }
 
 #[derive(Deserialize, Default)]
@@ -518,6 +520,10 @@ pub fn validate<H: Host>(
     let on_session_expired = r.function(&o.on_session_expired, "onSessionExpired")?;
     let allowed_origins = r.allowed_origins(&o.allowed_origins, base_url.as_deref())?;
     let fetch = r.function(&o.fetch, "fetch")?;
+    let coordination = match r.flag(&o.cross_tab, "crossTab")? {
+        Some(false) => None,
+        _ => Some(coordination_name(storage.name(), &storage_keys.access, &storage_keys.refresh)),
+    };
 
     let config = Config {
         base_url,
@@ -531,6 +537,7 @@ pub fn validate<H: Host>(
         code_field: code_field.unwrap_or_else(|| DEFAULT_CODE_FIELD.to_owned()),
         on_session_expired,
         storage_keys,
+        coordination,
     };
     Ok(Settings { config, storage, cookie, fetch })
 }
@@ -681,20 +688,23 @@ impl<H: Host> Reader<'_, H> {
             Some("None") => Some(SameSite::None),
             Some(_) => return Err(invalid("cookie.sameSite", SAME_SITE, Kind::String)),
         };
-        let secure = match &c.secure.0 {
-            None => None,
-            Some(value) => match self.host.boolean(value) {
-                Some(secure) => Some(secure),
-                None => return Err(invalid("cookie.secure", BOOLEAN, self.kind(value))),
-            },
-        };
         Ok(CookieOptions {
             path,
             domain,
             same_site,
-            secure,
+            secure: self.flag(&c.secure, "cookie.secure")?,
             max_age: self.number(&c.max_age, "cookie.maxAge", 0.0, f64::MAX, SECONDS)?,
         })
+    }
+
+    fn flag(&self, slot: &Slot<H::Value>, path: &'static str) -> Result<Option<bool>, OptionError> {
+        match &slot.0 {
+            None => Ok(None),
+            Some(value) => match self.host.boolean(value) {
+                Some(flag) => Ok(Some(flag)),
+                None => Err(invalid(path, BOOLEAN, self.kind(value))),
+            },
+        }
     }
 
     fn attach(&self, slot: &Slot<H::Value>) -> Result<Attach, OptionError> {

@@ -128,8 +128,7 @@ impl SharedRecord {
             return None;
         }
         let (access, refresh, third) = (lines.next()?, lines.next()?, lines.next()?);
-        let replaced =
-            lines.map(|line| u64::from_str_radix(line, 16).ok()).collect::<Option<Vec<u64>>>()?;
+        let replaced = lines.map(|line| u64::from_str_radix(line, 16).ok()).collect::<Option<Vec<u64>>>()?;
         if access.is_empty() {
             let ended = Some(<EndReason as Named>::parse(third)?);
             return Some(SharedRecord { tokens: None, ended, replaced });
@@ -206,6 +205,25 @@ pub fn record_after(
     }
 }
 
+/// The record to write when the app logs out (`clearTokens()`) holding `cleared`: the session's
+/// end. When the record's newest tokens belong to the same session (they are `cleared`, or they
+/// replaced it in another tab), the end covers them too.
+pub fn record_logout(cleared: &TokenSet, previous: Option<&SharedRecord>) -> SharedRecord {
+    let mut record = record_after(cleared, None, EndReason::Logout, previous);
+    let newest = previous.and_then(|p| p.tokens.as_ref().filter(|_| p.replaced(cleared)));
+    if let (Some(previous), Some(newest)) = (previous, newest) {
+        let mut replaced = vec![lineage(newest), lineage(cleared)];
+        for fingerprint in &previous.replaced {
+            if !replaced.contains(fingerprint) {
+                replaced.push(*fingerprint);
+            }
+        }
+        replaced.truncate(REMEMBERED_GENERATIONS);
+        record.replaced = replaced;
+    }
+    record
+}
+
 /// What one tab posts to the others. It carries no token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message {
@@ -248,7 +266,12 @@ pub enum Follow {
 /// Decides what hearing a message means for a tab whose storage holds `stored`; `held` says
 /// whether the tab held tokens before (its storage may have been cleared by the other tab
 /// already, as a shared `localStorage` is).
-pub fn follow(message: Message, stored: Option<&TokenSet>, held: bool, shared: Option<&SharedRecord>) -> Follow {
+pub fn follow(
+    message: Message,
+    stored: Option<&TokenSet>,
+    held: bool,
+    shared: Option<&SharedRecord>,
+) -> Follow {
     let Some(record) = shared else { return Follow::Ignore };
     let ours = match stored {
         Some(tokens) => record.replaced(tokens),

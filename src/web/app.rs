@@ -5,7 +5,7 @@
 use crate::core::events::{Event, Fallback, RequestInfo};
 use crate::core::machine::{Failure, Notice, SessionEnd};
 use crate::core::tokens::TokenSet;
-use crate::ports::App;
+use crate::ports::{App, CrossTabOff};
 use crate::web::events;
 use crate::web::fetch::call_later;
 use crate::web::platform::WebPlatform;
@@ -53,6 +53,10 @@ impl App for WebPlatform {
 
     fn storage_fell_back(&self, fallback: &Fallback) {
         self.listeners.notify(&Event::from_fallback(fallback));
+    }
+
+    fn cross_tab_off(&self, reason: CrossTabOff) {
+        self.listeners.notify(&Event::CrossTabOff { reason });
     }
 
     fn forget_listeners(&self) {

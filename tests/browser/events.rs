@@ -11,6 +11,7 @@ use fetch_with_refresh::core::machine::{
     EndReason, Failure, FailureKind, Notice, RefreshFailure, ReplayReason, SessionEnd, TokenSource, Trigger,
 };
 use fetch_with_refresh::core::names::Named;
+use fetch_with_refresh::core::tabs::CrossTabOff;
 use fetch_with_refresh::web::errors::{self, DisposedError, RefreshError, SessionExpiredError};
 use fetch_with_refresh::web::events::{self, Emitter};
 use js_sys::{Function, Object, Reflect};
@@ -72,14 +73,14 @@ fn events_are_plain_objects_with_exact_keys() {
             r#"{"type":"refresh-start","reason":"proactive","queued":3}"#,
         ),
         (
-            Notice::RefreshSucceeded { replayed: 2, expires_at: Some(1_893_456_000_000.0) },
-            "durationMs,expiresAt,replayed,type",
-            r#"{"type":"refresh-success","durationMs":8.5,"replayed":2,"expiresAt":1893456000000}"#,
+            Notice::RefreshSucceeded { replayed: 2, expires_at: Some(1_893_456_000_000.0), adopted: false },
+            "adopted,durationMs,expiresAt,replayed,type",
+            r#"{"type":"refresh-success","durationMs":8.5,"replayed":2,"expiresAt":1893456000000,"adopted":false}"#,
         ),
         (
-            Notice::RefreshSucceeded { replayed: 0, expires_at: None },
-            "durationMs,expiresAt,replayed,type",
-            r#"{"type":"refresh-success","durationMs":8.5,"replayed":0,"expiresAt":null}"#,
+            Notice::RefreshSucceeded { replayed: 0, expires_at: None, adopted: true },
+            "adopted,durationMs,expiresAt,replayed,type",
+            r#"{"type":"refresh-success","durationMs":8.5,"replayed":0,"expiresAt":null,"adopted":true}"#,
         ),
         (
             Notice::RefreshFailed {
@@ -160,8 +161,16 @@ fn events_are_plain_objects_with_exact_keys() {
 }
 
 #[wasm_bindgen_test]
+fn the_cross_tab_off_event_names_its_reason() {
+    let event = events::to_js(&Event::CrossTabOff { reason: CrossTabOff::IndexedDbFailed });
+    assert!(is_plain_object(&event));
+    assert_eq!(stringify(&event), r#"{"type":"cross-tab-off","reason":"indexeddb-failed"}"#);
+}
+
+#[wasm_bindgen_test]
 fn null_where_the_api_says_null_and_nothing_where_it_is_optional() {
-    let (_, success) = notice_event(&Notice::RefreshSucceeded { replayed: 0, expires_at: None }, None, 1.0);
+    let (_, success) =
+        notice_event(&Notice::RefreshSucceeded { replayed: 0, expires_at: None, adopted: false }, None, 1.0);
     assert!(get(&success, "expiresAt").is_null(), "expiresAt must be null, not undefined");
     let failure = Notice::RefreshFailed {
         failure: RefreshFailure { kind: FailureKind::Timeout, status: None },

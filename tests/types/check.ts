@@ -128,7 +128,7 @@ const everything: AuthOptions = {
 	sessionExpired: { status: [403], codes: ['SESSION_GONE', 50015] },
 	codeField: 'meta.code',
 	onSessionExpired: async (info: SessionExpiredInfo) => {
-		const reason: 'refresh-rejected' | 'session-expired-response' | 'no-refresh-token' | 'refresh-function' = info.reason;
+		const reason: 'refresh-rejected' | 'session-expired-response' | 'no-refresh-token' | 'refresh-function' | 'logout' | 'other-tab' = info.reason;
 		const status: number | undefined = info.status;
 		const code: number | string | undefined = info.code;
 		void [reason, status, code];
@@ -188,11 +188,11 @@ async function methods(): Promise<void> {
 			void [t, r, q];
 		}),
 		client.on('refresh-success', (e) => {
-			const x: [number, number, number | null] = [e.durationMs, e.replayed, e.expiresAt];
+			const x: [number, number, number | null, boolean] = [e.durationMs, e.replayed, e.expiresAt, e.adopted];
 			void x;
 		}),
 		client.on('refresh-failure', (e) => {
-			const r: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' = e.reason;
+			const r: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' | 'lock-timeout' = e.reason;
 			const x: [number | undefined, number, number] = [e.status, e.durationMs, e.rejected];
 			void [r, x];
 		}),
@@ -202,7 +202,7 @@ async function methods(): Promise<void> {
 			void [r, x];
 		}),
 		client.on('tokens-changed', (e) => {
-			const s: 'set' | 'refresh' | 'clear' | 'session-expired' = e.source;
+			const s: 'set' | 'refresh' | 'clear' | 'session-expired' | 'other-tab' = e.source;
 			const x: [number | null, boolean] = [e.expiresAt, e.hasRefreshToken];
 			void [s, x];
 		}),
@@ -242,7 +242,7 @@ function handle(error: unknown): string {
 			return 'login again';
 		case 'RefreshError': {
 			const r = e as RefreshError;
-			const reason: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' = r.reason;
+			const reason: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' | 'lock-timeout' = r.reason;
 			const status: number | undefined = r.status;
 			const cause: unknown = r.cause;
 			void [status, cause];
@@ -358,5 +358,5 @@ seed000.on('refresh-done', () => {});
 seed000.on('refresh-start', (e) => e.durationMs);
 
 // @ts-expect-error session-expired reasons are fixed
-const badReason: SessionExpiredInfo['reason'] = 'logout';
+const badReason: SessionExpiredInfo['reason'] = 'logged-out';
 void badReason;

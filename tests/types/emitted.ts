@@ -31,6 +31,7 @@ export const eventTypes = {
 	'request-queued': 0,
 	'request-replayed': 0,
 	'storage-fallback': 0,
+	'cross-tab-off': 0,
 } satisfies Record<keyof AuthEventMap, 0>;
 
 /** Why a refresh started. */
@@ -49,6 +50,7 @@ export const failureReasons = {
 	'malformed': 0,
 	'function': 0,
 	'no-refresh-token': 0,
+	'lock-timeout': 0,
 } satisfies Record<RefreshFailureEvent['reason'], 0>;
 
 /** Why a refresh failed (the error). */
@@ -59,6 +61,7 @@ export const errorReasons = {
 	'malformed': 0,
 	'function': 0,
 	'no-refresh-token': 0,
+	'lock-timeout': 0,
 } satisfies Record<RefreshError['reason'], 0>;
 
 /** Why the session ended. */
@@ -67,6 +70,8 @@ export const sessionEndReasons = {
 	'session-expired-response': 0,
 	'no-refresh-token': 0,
 	'refresh-function': 0,
+	'logout': 0,
+	'other-tab': 0,
 } satisfies Record<SessionExpiredInfo['reason'], 0>;
 
 /** Why the session ended (the event). */
@@ -75,6 +80,8 @@ export const sessionEventReasons = {
 	'session-expired-response': 0,
 	'no-refresh-token': 0,
 	'refresh-function': 0,
+	'logout': 0,
+	'other-tab': 0,
 } satisfies Record<SessionExpiredEvent['reason'], 0>;
 
 /** Why a request was sent again. */
@@ -89,6 +96,7 @@ export const tokenSources = {
 	'refresh': 0,
 	'clear': 0,
 	'session-expired': 0,
+	'other-tab': 0,
 } satisfies Record<TokensChangedEvent['source'], 0>;
 
 /** What the failing storage was doing. */
@@ -114,6 +122,7 @@ export const refreshStartKeys = {
 
 /** The keys of `refresh-success`. */
 export const refreshSuccessKeys = {
+	'adopted': 0,
 	'durationMs': 0,
 	'expiresAt': 0,
 	'replayed': 0,
@@ -170,6 +179,12 @@ export const storageFallbackKeys = {
 	'type': 0,
 } satisfies Record<keyof AuthEventMap['storage-fallback'], 0>;
 
+/** The keys of `cross-tab-off`. */
+export const crossTabOffKeys = {
+	'reason': 0,
+	'type': 0,
+} satisfies Record<keyof AuthEventMap['cross-tab-off'], 0>;
+
 /** The keys of the `onSessionExpired` argument. */
 export const sessionInfoKeys = {
 	'code': 0,
@@ -179,8 +194,8 @@ export const sessionInfoKeys = {
 
 // The events themselves, as the module serializes them.
 export const event0: AuthEventMap['refresh-start'] = {"queued":2,"reason":"expired","type":"refresh-start"};
-export const event1: AuthEventMap['refresh-success'] = {"durationMs":12.5,"expiresAt":1700000000000.0,"replayed":3,"type":"refresh-success"};
-export const event2: AuthEventMap['refresh-success'] = {"durationMs":12.5,"expiresAt":null,"replayed":0,"type":"refresh-success"};
+export const event1: AuthEventMap['refresh-success'] = {"adopted":false,"durationMs":12.5,"expiresAt":1700000000000.0,"replayed":3,"type":"refresh-success"};
+export const event2: AuthEventMap['refresh-success'] = {"adopted":true,"durationMs":12.5,"expiresAt":null,"replayed":0,"type":"refresh-success"};
 export const event3: AuthEventMap['refresh-failure'] = {"durationMs":12.5,"reason":"status","rejected":1,"status":503,"type":"refresh-failure"};
 export const event4: AuthEventMap['refresh-failure'] = {"durationMs":12.5,"reason":"network","rejected":0,"type":"refresh-failure"};
 export const event5: AuthEventMap['session-expired'] = {"code":50015.0,"reason":"session-expired-response","rejected":4,"status":401,"type":"session-expired"};
@@ -190,5 +205,6 @@ export const event8: AuthEventMap['tokens-changed'] = {"expiresAt":null,"hasRefr
 export const event9: AuthEventMap['request-queued'] = {"method":"GET","queued":1,"type":"request-queued","url":"https://api.example.com/me?q=1"};
 export const event10: AuthEventMap['request-replayed'] = {"method":"GET","reason":"token-changed","type":"request-replayed","url":"https://api.example.com/me?q=1"};
 export const event11: AuthEventMap['storage-fallback'] = {"message":"storage failed: the value was not stored","operation":"write","storage":"cookie","type":"storage-fallback"};
+export const event12: AuthEventMap['cross-tab-off'] = {"reason":"no-web-locks","type":"cross-tab-off"};
 export const sessionInfo0: SessionExpiredInfo = {"code":50015.0,"reason":"session-expired-response","status":401};
 export const sessionInfo1: SessionExpiredInfo = {"reason":"no-refresh-token"};

@@ -6,6 +6,7 @@ use super::*;
 use crate::core::classify::{Class, Code};
 use crate::core::errors::ErrorClass;
 use crate::core::machine::{Effect, Input, Machine, RefreshFailure, RefreshResult};
+use crate::core::tabs::CrossTabOff;
 use crate::core::tokens::{Secret, TokenSet};
 use serde_json::{json, Value};
 
@@ -68,6 +69,7 @@ fn examples() -> Vec<Value> {
     let fallback = fallback();
     let mut events: Vec<Event<'_>> = notices.iter().map(|n| Event::from_notice(n, Some(GET), 12.5)).collect();
     events.push(Event::from_fallback(&fallback));
+    events.push(Event::CrossTabOff { reason: CrossTabOff::NoWebLocks });
     events.iter().map(to_json).collect()
 }
 
@@ -90,6 +92,7 @@ fn each_notice_becomes_its_event() {
                "reason": "token-changed"}),
         json!({"type": "storage-fallback", "storage": "cookie", "operation": "write",
                "message": "storage failed: the value was not stored"}),
+        json!({"type": "cross-tab-off", "reason": "no-web-locks"}),
     ];
     let got = examples();
     assert_eq!(got.len(), expected.len());
@@ -104,6 +107,7 @@ fn the_type_key_is_the_kind_and_every_kind_is_emitted() {
     let fallback = fallback();
     let mut events: Vec<Event<'_>> = notices.iter().map(|n| Event::from_notice(n, None, 0.0)).collect();
     events.push(Event::from_fallback(&fallback));
+    events.push(Event::CrossTabOff { reason: CrossTabOff::IndexedDbFailed });
     for event in &events {
         assert_eq!(to_json(event)["type"], Value::from(event.kind().as_str()), "{event:?}");
     }

@@ -105,7 +105,7 @@ fn endpoint(settings: &Settings<String, Value>) -> &RefreshEndpoint {
 
 const TOP_KEYS: &str =
     "baseURL, storage, storageKeys, cookie, attach, refresh, proactiveWindow, accessExpired, \
-sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout";
+sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab";
 
 #[test]
 fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
@@ -215,6 +215,8 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""proactiveWindow": "30""#), "option `proactiveWindow` must be a number of seconds (0 or more) (got string)".into()),
         (with(r#""proactiveWindow": -1"#), "option `proactiveWindow` must be a number of seconds (0 or more) (got number)".into()),
         (with(r#""proactivewindow": 30"#), cat(&["unknown option `proactivewindow` (expected one of: ", TOP_KEYS, ")"])),
+        (with(r#""crossTab": "yes""#), "option `crossTab` must be true or false (got string)".into()),
+        (with(r#""crossTab": 1"#), "option `crossTab` must be true or false (got number)".into()),
         (with(r#""timeout": 0"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
         (with(r#""timeout": 2147483648"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
         (with(r#""timeout": 1e300"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
@@ -299,6 +301,11 @@ fn the_defaults_apply_to_what_is_left_out() {
     assert_eq!(s.storage, StorageChoice::Local);
     assert_eq!(s.cookie, CookieOptions::default());
     assert_eq!(s.fetch, None);
+    assert_eq!(
+        s.config.coordination.as_deref(),
+        Some("fetch-with-refresh:localStorage:access_token:refresh_token"),
+        "tabs coordinate by default, under a name for the storage and its keys"
+    );
     let e = endpoint(&s);
     assert_eq!((e.url.as_str(), e.method.as_str()), ("/auth/refresh", "POST"));
     assert_eq!(e.send, SendPlacement::default());
@@ -328,7 +335,8 @@ fn every_documented_option_is_read() {
             "onSessionExpired": {"$fn": "onSessionExpired"},
             "allowedOrigins": ["https://api.test", "http://127.0.0.1:1", "/same-page", "HTTPS://API.TEST:443/x"],
             "fetch": {"$fn": "fetch"},
-            "timeout": 2147483647
+            "timeout": 2147483647,
+            "crossTab": false
         }"#,
     );
     let c = &s.config;
@@ -343,6 +351,7 @@ fn every_documented_option_is_read() {
     assert!(matches!(&c.session_expired, Matcher::Custom(f) if f == "sessionExpired"));
     assert_eq!(c.code_field, "meta.code");
     assert_eq!(c.on_session_expired.as_deref(), Some("onSessionExpired"));
+    assert_eq!(c.coordination, None, "crossTab: false");
     assert_eq!(
         c.storage_keys,
         StorageKeys { access: "tk".into(), refresh: "rtk".into(), expires_at: "exp".into() }
