@@ -20,6 +20,15 @@ after(async () => h?.close());
 beforeEach(async () => {
   await h.fresh();
   await loadKit(h.page);
+  // Each test starts without the shared record the last one left (the pages that held it open
+  // are closed by now; a blocked deletion finishes once they are).
+  await h.run(
+    () =>
+      new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase('fetch-with-refresh');
+        request.onsuccess = request.onerror = request.onblocked = () => resolve();
+      }),
+  );
   ownProblems = [];
 });
 afterEach(async () => {
