@@ -22,6 +22,8 @@ mod support;
 mod attach;
 #[path = "browser/backend.rs"]
 mod backend;
+#[path = "browser/cross_tab.rs"]
+mod cross_tab;
 #[path = "browser/events.rs"]
 mod events;
 #[path = "browser/exports.rs"]
