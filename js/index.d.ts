@@ -384,9 +384,10 @@ export interface AuthOptions {
 	the session's end announced on a BroadcastChannel. With rotating refresh tokens this is what
 	keeps two tabs from refreshing with the same token (and the server from revoking the session).
 	Where Web Locks, IndexedDB or BroadcastChannel are missing, the tab works alone and a
-	`cross-tab-off` event says why.
+	`cross-tab-off` event says why. The newest token set is then also kept in IndexedDB (see the
+	README's security notes).
 
-	@default true
+	@default true, but false with `storage: 'memory'` (tokens in memory belong to one page)
 	*/
 	crossTab?: boolean;
 }

@@ -19,7 +19,10 @@ for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
 done
 rm -rf "$out" pkg
 mkdir -p pkg
-RUSTFLAGS="${RUSTFLAGS:-}$remap" wasm-pack --quiet build . --target web --release \
+# A RUSTFLAGS variable replaces the rustflags of .cargo/config.toml: their cfg (web-sys's Web Locks
+# API) is passed again here.
+flags="${RUSTFLAGS:-} --cfg=web_sys_unstable_apis$remap"
+RUSTFLAGS="$flags" wasm-pack --quiet build . --target web --release \
   --mode no-install --no-opt --no-pack --no-typescript --no-gitignore --out-dir "$out"
 for f in "$name.js" "${name}_bg.wasm"; do
   [ -f "$out/$f" ] || { echo "build-package: wasm-pack wrote no $out/$f" >&2; exit 1; }

@@ -1,7 +1,7 @@
 //! Browser tests of the glue (wasm-bindgen-test, headless Chromium): the `AuthClient` export and
 //! its option checks, attaching tokens, the fetch path (refresh, queue, replays, responses, errors),
-//! the storages and cookies, and two flavours run against the real test backend (`FWR_BACKEND`, set
-//! by `scripts/browser-tests.sh`).
+//! the storages and cookies, the cross-tab port (Web Locks, IndexedDB, BroadcastChannel), and two
+//! flavours run against the real test backend (`FWR_BACKEND`, set by `scripts/browser-tests.sh`).
 //!
 //! Most tests inject a fake backend as the `fetch` option (see `support.rs`): it records what each
 //! call carried (URL, headers, body bytes, the raw input and init) and answers as each test scripts
@@ -22,6 +22,8 @@ mod support;
 mod attach;
 #[path = "browser/backend.rs"]
 mod backend;
+#[path = "browser/cross_tab.rs"]
+mod cross_tab;
 #[path = "browser/events.rs"]
 mod events;
 #[path = "browser/exports.rs"]
@@ -42,3 +44,5 @@ mod robust;
 mod storage;
 #[path = "browser/stores.rs"]
 mod stores;
+#[path = "browser/tabs.rs"]
+mod tabs;

@@ -520,10 +520,11 @@ pub fn validate<H: Host>(
     let on_session_expired = r.function(&o.on_session_expired, "onSessionExpired")?;
     let allowed_origins = r.allowed_origins(&o.allowed_origins, base_url.as_deref())?;
     let fetch = r.function(&o.fetch, "fetch")?;
-    let coordination = match r.flag(&o.cross_tab, "crossTab")? {
-        Some(false) => None,
-        _ => Some(coordination_name(storage.name(), &storage_keys.access, &storage_keys.refresh)),
-    };
+    // Tokens kept in memory are this page's alone: by default they are not coordinated, so that
+    // they are never written to IndexedDB either.
+    let cross_tab = r.flag(&o.cross_tab, "crossTab")?.unwrap_or(!matches!(storage, StorageChoice::Memory));
+    let coordination =
+        cross_tab.then(|| coordination_name(storage.name(), &storage_keys.access, &storage_keys.refresh));
 
     let config = Config {
         base_url,

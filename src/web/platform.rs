@@ -1,11 +1,13 @@
 //! The browser platform the client runs on: its opaque values are JavaScript objects. The ports
 //! are implemented in [`crate::web::fetch`] (transport), [`crate::web::app`] (callbacks, events,
-//! errors) and [`crate::web::timer`] (time).
+//! errors), [`crate::web::timer`] (time) and [`crate::web::tabs`] (cross-tab coordination).
 
 use crate::ports::Values;
 use crate::web::events::Emitter;
 use crate::web::fetch::Outgoing;
+use crate::web::tabs::{Channel, Database};
 use js_sys::Function;
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 /// See the module documentation.
@@ -15,12 +17,22 @@ pub struct WebPlatform {
     pub(crate) fetch: Option<Function>,
     /// The `on(type, listener)` listeners.
     pub(crate) listeners: Emitter,
+    /// The shared store's database, opened at its first use (closed when dropped).
+    pub(crate) database: RefCell<Option<Database>>,
+    /// The channel to the other tabs, opened by the first `listen` or `broadcast` (closed when
+    /// dropped).
+    pub(crate) channel: RefCell<Option<Channel>>,
 }
 
 impl WebPlatform {
     /// A platform sending with `fetch` (or the global one).
     pub fn new(fetch: Option<Function>) -> WebPlatform {
-        WebPlatform { fetch, listeners: Emitter::new() }
+        WebPlatform {
+            fetch,
+            listeners: Emitter::new(),
+            database: RefCell::default(),
+            channel: RefCell::default(),
+        }
     }
 
     /// The listeners, for `on`.

@@ -35,7 +35,7 @@ pub const EVERY_OPTION: &str = "{
     }";
 
 /// Every event type `on` accepts.
-pub const EVENT_TYPES: [&str; 8] = [
+pub const EVENT_TYPES: [&str; 9] = [
     "refresh-start",
     "refresh-success",
     "refresh-failure",
@@ -44,6 +44,7 @@ pub const EVENT_TYPES: [&str; 8] = [
     "request-queued",
     "request-replayed",
     "storage-fallback",
+    "cross-tab-off",
 ];
 
 #[wasm_bindgen(inline_js = r#"
@@ -190,6 +191,9 @@ export function recorder() {
 }
 
 export function resetStorage() {
+  // The cross-tab record store: deleted once the clients' connections close (they close on
+  // `versionchange`); later opens wait for the deletion.
+  indexedDB.deleteDatabase('fetch-with-refresh');
   localStorage.clear();
   sessionStorage.clear();
   for (const pair of document.cookie.split(';')) {
@@ -230,7 +234,7 @@ extern "C" {
     fn event_sink() -> JsValue;
     /// A function recording its calls in `.calls`.
     pub fn recorder() -> Function;
-    /// Clears localStorage, sessionStorage and the page's cookies.
+    /// Clears localStorage, sessionStorage, the page's cookies and the cross-tab record store.
     #[wasm_bindgen(js_name = resetStorage)]
     pub fn reset_storage();
     /// The headers of a response as sorted JSON pairs.

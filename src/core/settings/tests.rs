@@ -306,6 +306,20 @@ fn the_defaults_apply_to_what_is_left_out() {
         Some("fetch-with-refresh:localStorage:access_token:refresh_token"),
         "tabs coordinate by default, under a name for the storage and its keys"
     );
+    let memory = accepted(r#"{"refresh": {"url": "/r"}, "storage": "memory"}"#);
+    assert_eq!(memory.config.coordination, None, "tokens in memory are not shared, nor written to IndexedDB");
+    let memory = accepted(r#"{"refresh": {"url": "/r"}, "storage": "memory", "crossTab": true}"#);
+    assert_eq!(
+        memory.config.coordination.as_deref(),
+        Some("fetch-with-refresh:memory:access_token:refresh_token")
+    );
+    let session = accepted(
+        r#"{"refresh": {"url": "/r"}, "storage": "sessionStorage", "storageKeys": {"accessToken": "t"}}"#,
+    );
+    assert_eq!(
+        session.config.coordination.as_deref(),
+        Some("fetch-with-refresh:sessionStorage:t:refresh_token")
+    );
     let e = endpoint(&s);
     assert_eq!((e.url.as_str(), e.method.as_str()), ("/auth/refresh", "POST"));
     assert_eq!(e.send, SendPlacement::default());
