@@ -17,15 +17,80 @@ const GO = 'fwr-e2e-go';
  * calls, and a listener on every event. Events and calls are tagged with the current round.
  */
 export function open(B, options = {}) {
-  const record = { round: 0, events: [], expiredCalls: [] };
+  const record = { round: 0, events: [], expiredCalls: [], calls: [], locks: [] };
+  traceLocks(record);
   const client = new AuthClient({
     ...flavours.s001.options(B),
     storage: 'localStorage',
     onSessionExpired: (info) => record.expiredCalls.push({ ...info, round: record.round }),
+    fetch: traced(record),
     ...options,
   });
-  for (const type of TAB_EVENTS) client.on(type, (e) => record.events.push({ ...e, round: record.round }));
+  for (const type of TAB_EVENTS) client.on(type, (e) => record.events.push({ ...e, round: record.round, at: clock() }));
   window.tab = { client, record };
+}
+
+/** Absolute time (ms since the epoch, sub-millisecond), comparable between tabs. */
+const clock = () => performance.timeOrigin + performance.now();
+
+/**
+ * Wraps `navigator.locks.request` (once per page) to record when this page asked for a lock, got
+ * it and let it go, for a failure report. The library's callback and its promise pass through.
+ */
+function traceLocks(record) {
+  const proto = globalThis.LockManager?.prototype;
+  if (!proto || proto.request.traced) return;
+  const original = proto.request;
+  const request = function (name, ...rest) {
+    const callback = rest.pop();
+    const entry = { round: window.tab?.record.round, asked: clock() };
+    (window.tab?.record ?? record).locks.push(entry);
+    const wrapped = async (lock) => {
+      entry.granted = clock();
+      try {
+        return await callback(lock);
+      } finally {
+        entry.released = clock();
+      }
+    };
+    return original.call(this, name, ...rest, wrapped);
+  };
+  request.traced = true;
+  proto.request = request;
+}
+
+/** A token's jti, cut short: enough to tell tokens apart in a failure report (test data only). */
+function jti(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part)).jti.slice(0, 8);
+  } catch {
+    return token ? '?' : '-';
+  }
+}
+
+/**
+ * The transport, recording every call the client makes (the access token's and the presented
+ * refresh token's jti, the status) so that a run that goes wrong can say which tokens went out.
+ */
+function traced(record) {
+  return async (input, init = {}) => {
+    const call = { round: record.round, at: clock() };
+    record.calls.push(call);
+    // The client passes either (url, init) or a Request.
+    const request = new Request(input, init);
+    call.path = new URL(request.url).pathname;
+    call.access = jti((request.headers.get('authorization') ?? '').replace(/^Bearer /, ''));
+    try {
+      call.refresh = jti(JSON.parse(await request.clone().text()).refresh_token);
+    } catch {
+      // not a refresh call
+    }
+    const res = await fetch(request);
+    call.status = res.status;
+    call.done = clock();
+    return res;
+  };
 }
 
 /** Logs in (a plain fetch, as an app does) and stores the tokens, `tokens` merged over them. */
@@ -81,7 +146,18 @@ export function fireNow(round, n = 1, path = '/api/me') {
 
 /** The events (and onSessionExpired calls) of round `round`, or of all rounds. */
 export function seen(round) {
-  const { events, expiredCalls } = window.tab.record;
+  const { events, expiredCalls, calls, locks } = window.tab.record;
   const mine = (e) => round === undefined || e.round === round;
-  return { events: events.filter(mine), expiredCalls: expiredCalls.filter(mine) };
+  return {
+    events: events.filter(mine),
+    expiredCalls: expiredCalls.filter(mine),
+    calls: calls.filter(mine),
+    locks: locks.filter(mine),
+  };
+}
+
+/** The jti (cut short) of the tokens this tab's storage holds now. */
+export function heldJti() {
+  const tokens = window.tab.client.getTokens();
+  return tokens ? `a=${jti(tokens.accessToken)} r=${jti(tokens.refreshToken)}` : 'none';
 }

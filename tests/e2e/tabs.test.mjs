@@ -101,6 +101,28 @@ async function countersUntil(check, what, ms = 5_000) {
   }
 }
 
+/** One run's calls, lock grants and events of every tab, in time order (for a failure report). */
+function timeline(perTab) {
+  const lines = [];
+  perTab.forEach(({ events, calls, locks }, i) => {
+    for (const c of calls) {
+      const what = `${c.path.replace('/s001', '')}${c.refresh ? ` r=${c.refresh}` : ''} a=${c.access}`;
+      lines.push([c.at, `tab ${i} sends ${what}`], [c.done, `tab ${i} gets ${c.status} for ${what}`]);
+    }
+    for (const l of locks) {
+      lines.push([l.asked, `tab ${i} asks for the lock`]);
+      if (l.granted) lines.push([l.granted, `tab ${i} holds the lock`]);
+      if (l.released) lines.push([l.released, `tab ${i} releases the lock`]);
+    }
+    for (const e of events) lines.push([e.at, `tab ${i} event ${e.type} ${e.source ?? e.reason ?? ''}${e.adopted ? 'adopted' : ''}`]);
+  });
+  const t0 = Math.min(...lines.map(([t]) => t ?? Infinity));
+  return lines
+    .filter(([t]) => t !== undefined)
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, what]) => `${(t - t0).toFixed(1).padStart(7)} ${what}`);
+}
+
 /**
  * The storm across tabs, `runs` times: a login in tab 0, the access token expired (on the server
  * in odd runs; in even runs the stored expiry is already past, so no request may leave before the
@@ -118,6 +140,7 @@ async function manyTabs(t, { tabs: n, runs, storage }) {
   for (let run = 1; run <= runs; run += 1) {
     const preExpired = run % 2 === 0;
     await login(tabs[0], preExpired ? { expiresAt: Date.now() - 1_000 } : {});
+    const loggedIn = await tabs[0].evaluate(() => window.tabsKit.heldJti());
     if (!preExpired) await h.admin('expire-access');
     const { perTab, wall } = await round(tabs, run);
     walls.push(wall);
@@ -130,8 +153,11 @@ async function manyTabs(t, { tabs: n, runs, storage }) {
     adopted += successes.filter((x) => x.adopted === true).length;
     refreshed += successes.filter((x) => x.adopted === false).length;
     if (calls !== 1 || reuse !== 0 || bad.length) {
-      const types = events.map((e, i) => `tab ${i}: ${e.events.map((x) => x.type + (x.adopted ? '(adopted)' : '')).join(',')}`);
-      failed.push({ run, preExpired, refreshCalls: calls, reuseDetections: reuse, bad, events: types });
+      const detail = (x) => x.type + (x.adopted ? '(adopted)' : '') + (x.source ? `(${x.source})` : '') + (x.reason ? `(${x.reason})` : '');
+      const types = events.map((e, i) => `tab ${i}: ${e.events.map(detail).join(',')}`);
+      const call = (c) => `${c.path.replace('/s001', '')}${c.refresh ? ` r=${c.refresh}` : ''} a=${c.access} → ${c.status}`;
+      const sent = events.map((e, i) => `tab ${i}: ${e.calls.map(call).join(' | ')}`);
+      failed.push({ run, preExpired, loggedIn, refreshCalls: calls, reuseDetections: reuse, bad, events: types, sent, ...(failed.length ? {} : { timeline: timeline(events) }) });
     }
     before = after;
   }
