@@ -124,6 +124,10 @@ pub struct Client<P: Platform> {
     /// What made the last refresh fail (a network error, what the refresh function threw), for
     /// the `cause` of the `RefreshError`s it causes.
     refresh_cause: RefCell<Option<P::Error>>,
+    /// The tokens storage held when the machine decided to refresh (read in that same turn, before
+    /// the refresh task runs and before another tab can change them): what the cross-tab record
+    /// is compared with.
+    refresh_basis: RefCell<Option<TokenSet>>,
     /// Raised by `dispose()`; the refresh task waits on it.
     disposal: Flag,
     coordination: Cell<Coordination>,
@@ -164,6 +168,7 @@ impl<P: Platform> Client<P> {
             next_id: Cell::new(1),
             refresh_started: Cell::new(0.0),
             refresh_cause: RefCell::new(None),
+            refresh_basis: RefCell::new(None),
             disposal: Flag::default(),
             coordination: Cell::new(Coordination::Unknown),
         }
@@ -215,6 +220,9 @@ impl<P: Platform> Client<P> {
                 Effect::Fail { id, failure } => self.post(id, Command::Fail(failure)),
                 Effect::StartRefresh { .. } => {
                     self.refresh_started.set(self.platform.now());
+                    if self.config.coordination.is_some() {
+                        *self.refresh_basis.borrow_mut() = self.load();
+                    }
                     self.platform.spawn(Rc::clone(self).run_refresh());
                 }
                 Effect::SaveTokens(tokens) => self.vault.save(&tokens, &self.report_fallback()),

@@ -83,8 +83,8 @@ impl<P: Platform> Client<P> {
     pub(super) async fn refresh_in_turn(&self) -> (RefreshResult, Option<Message>) {
         let mut coordinated = None;
         if let Some(name) = self.coordinated() {
-            // What this tab holds as it decides to refresh; the turn compares it with the record.
-            let Some(basis) = self.load() else {
+            // What this tab held when it decided to refresh; the turn compares it with the record.
+            let Some(basis) = self.refresh_basis.take() else {
                 return (failed(FailureKind::NoRefreshToken), None);
             };
             match self.take_turn(name).await {
