@@ -17,7 +17,6 @@ use crate::core::machine::{
 };
 use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
 use crate::core::refresh::{build_request, read_answer, Scalar};
-use crate::core::tabs::{self, CrossTabOff, Follow, Message, SharedRecord, Turn};
 use crate::core::tokens::{TokenError, TokenSet};
 use crate::core::vault::TokenVault;
 use crate::flag::Flag;
@@ -25,13 +24,12 @@ use crate::ports::{KeyValueStore, Platform};
 use std::cell::{Cell, RefCell};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-/// How much longer than the refresh timeout a tab waits for another tab's refresh lock: the
-/// holder's own refresh is bounded by the timeout; the margin covers reading and writing the
-/// shared record around it.
-pub const LOCK_MARGIN_MS: f64 = 2_000.0;
+mod cross_tab;
+
+pub use cross_tab::LOCK_MARGIN_MS;
 
 /// Whether this client coordinates its refreshes with the other tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +124,10 @@ pub struct Client<P: Platform> {
     /// What made the last refresh fail (a network error, what the refresh function threw), for
     /// the `cause` of the `RefreshError`s it causes.
     refresh_cause: RefCell<Option<P::Error>>,
+    /// The tokens storage held when the machine decided to refresh (read in that same turn, before
+    /// the refresh task runs and before another tab can change them): what the cross-tab record
+    /// is compared with.
+    refresh_basis: RefCell<Option<TokenSet>>,
     /// Raised by `dispose()`; the refresh task waits on it.
     disposal: Flag,
     coordination: Cell<Coordination>,
@@ -166,6 +168,7 @@ impl<P: Platform> Client<P> {
             next_id: Cell::new(1),
             refresh_started: Cell::new(0.0),
             refresh_cause: RefCell::new(None),
+            refresh_basis: RefCell::new(None),
             disposal: Flag::default(),
             coordination: Cell::new(Coordination::Unknown),
         }
@@ -217,6 +220,9 @@ impl<P: Platform> Client<P> {
                 Effect::Fail { id, failure } => self.post(id, Command::Fail(failure)),
                 Effect::StartRefresh { .. } => {
                     self.refresh_started.set(self.platform.now());
+                    if self.config.coordination.is_some() {
+                        *self.refresh_basis.borrow_mut() = self.load();
+                    }
                     self.platform.spawn(Rc::clone(self).run_refresh());
                 }
                 Effect::SaveTokens(tokens) => self.vault.save(&tokens, &self.report_fallback()),
@@ -409,194 +415,6 @@ impl<P: Platform> Client<P> {
         }
         let tokens = self.load();
         self.feed(Input::RefreshFinished { result: &result, tokens: tokens.as_ref() });
-    }
-
-    /// The name the tabs coordinate under, when they do. The first time, asks the platform
-    /// whether they can (and tells the listeners once when they cannot).
-    fn coordinated(&self) -> Option<&str> {
-        let name = self.config.coordination.as_deref()?;
-        if self.coordination.get() == Coordination::Unknown {
-            match self.platform.coordination() {
-                Ok(()) => self.coordination.set(Coordination::On),
-                Err(reason) => self.coordination_off(reason),
-            }
-        }
-        (self.coordination.get() == Coordination::On).then_some(name)
-    }
-
-    /// Coordination is off from now on: this tab refreshes alone.
-    fn coordination_off(&self, reason: CrossTabOff) {
-        if self.coordination.replace(Coordination::Off) != Coordination::Off {
-            self.platform.cross_tab_off(reason);
-        }
-    }
-
-    /// How long a tab waits for the cross-tab lock.
-    fn lock_wait_ms(&self) -> u32 {
-        (self.config.timeout_ms + LOCK_MARGIN_MS).min(crate::core::options::MAX_TIMER_MS) as u32
-    }
-
-    /// `future`, unless it takes longer than the refresh timeout.
-    async fn bounded<T>(&self, future: impl Future<Output = T>) -> Option<T> {
-        match first(future, self.platform.sleep(self.config.timeout_ms as u32)).await {
-            First::Left(out) => Some(out),
-            First::Right(()) => None,
-        }
-    }
-
-    /// The shared record, if it can be read; a store that fails turns coordination off.
-    async fn shared_record(&self, name: &str) -> Option<SharedRecord> {
-        match self.bounded(self.platform.read_shared(name)).await {
-            Some(Ok(text)) => text.as_deref().and_then(SharedRecord::decode),
-            Some(Err(reason)) => {
-                self.coordination_off(reason);
-                None
-            }
-            None => {
-                self.coordination_off(CrossTabOff::IndexedDbFailed);
-                None
-            }
-        }
-    }
-
-    /// Stores the shared record; `false` when the store failed (coordination is then off).
-    async fn write_record(&self, name: &str, record: &SharedRecord) -> bool {
-        match self.bounded(self.platform.write_shared(name, &record.encode())).await {
-            Some(Ok(())) => true,
-            Some(Err(reason)) => {
-                self.coordination_off(reason);
-                false
-            }
-            None => {
-                self.coordination_off(CrossTabOff::IndexedDbFailed);
-                false
-            }
-        }
-    }
-
-    /// Waits for this tab's turn (the cross-tab lock, bounded), then refreshes unless another tab
-    /// already did: the outcome, and what to tell the other tabs once the lock is released.
-    async fn refresh_in_turn(&self) -> (RefreshResult, Option<Message>) {
-        let Some(name) = self.coordinated() else {
-            return (self.refresh_within_deadline().await, None);
-        };
-        let Some(basis) = self.load() else {
-            let failure = RefreshFailure { kind: FailureKind::NoRefreshToken, status: None };
-            return (RefreshResult::Failed(failure), None);
-        };
-        let wait = self.platform.sleep(self.lock_wait_ms());
-        let _held = match first(self.platform.lock(name), wait).await {
-            First::Left(Ok(held)) => held,
-            First::Left(Err(reason)) => {
-                self.coordination_off(reason);
-                return (self.refresh_within_deadline().await, None);
-            }
-            First::Right(()) => {
-                let failure = RefreshFailure { kind: FailureKind::LockTimeout, status: None };
-                return (RefreshResult::Failed(failure), None);
-            }
-        };
-        let previous = self.shared_record(name).await;
-        let stored = self.load();
-        let used = match tabs::decide(&basis, stored.as_ref(), previous.as_ref()) {
-            Turn::Adopt(tokens) => return (RefreshResult::Adopted(tokens), None),
-            Turn::Ended(reason) => {
-                return (RefreshResult::Refused(SessionEnd { reason, status: None, code: None }), None);
-            }
-            Turn::Gone => {
-                let failure = RefreshFailure { kind: FailureKind::NoRefreshToken, status: None };
-                return (RefreshResult::Failed(failure), None);
-            }
-            Turn::Refresh(tokens) => tokens,
-        };
-        let result = self.refresh_within_deadline().await;
-        let (record, message) = match &result {
-            RefreshResult::Renewed(renewed) => (
-                tabs::record_after(&used, Some(renewed), EndReason::OtherTab, previous.as_ref()),
-                Message::Renewed,
-            ),
-            RefreshResult::Refused(end) => {
-                (tabs::record_after(&used, None, end.reason, previous.as_ref()), Message::Ended)
-            }
-            _ => return (result, None),
-        };
-        let written = self.write_record(name, &record).await;
-        (result, written.then_some(message))
-    }
-
-    /// Starts hearing the other tabs (called once, when the client is made). The channel holds
-    /// the client weakly: a client dropped without `dispose()` is not kept alive by it.
-    /// Where the tabs cannot coordinate, nothing is done here: the first refresh tells the
-    /// listeners why (they are not registered yet).
-    pub fn listen_to_tabs(self: &Rc<Self>) {
-        let Some(name) = self.config.coordination.as_deref() else { return };
-        if self.platform.coordination().is_err() {
-            return;
-        }
-        let client = Rc::downgrade(self);
-        let heard = move |text: String| {
-            if let (Some(client), Some(message)) = (Weak::upgrade(&client), Message::parse(&text)) {
-                let task = Rc::clone(&client).follow(message);
-                client.platform.spawn(task);
-            }
-        };
-        self.platform.listen(name, Box::new(heard));
-        // Whether this tab holds a session, for a logout elsewhere that clears a shared storage.
-        let client = Rc::clone(self);
-        self.platform.spawn(async move {
-            let tokens = client.load();
-            client.machine.borrow_mut().observe(tokens.as_ref());
-        });
-    }
-
-    /// Another tab posted `message`: read the record and follow it.
-    async fn follow(self: Rc<Self>, message: Message) {
-        let Some(name) = self.config.coordination.as_deref() else { return };
-        let record = self.shared_record(name).await;
-        if self.disposed() {
-            return;
-        }
-        let stored = self.load();
-        let held = self.machine.borrow().holds_session();
-        match tabs::follow(message, stored.as_ref(), held, record.as_ref()) {
-            Follow::Take(tokens) => {
-                self.vault.save(&tokens, &self.report_fallback());
-                self.feed(Input::RenewedElsewhere(&tokens));
-            }
-            Follow::InStep(tokens) => self.feed(Input::RenewedElsewhere(&tokens)),
-            Follow::End(reason) => self.feed(Input::EndedElsewhere(reason)),
-            Follow::Ignore => {}
-        }
-    }
-
-    /// A logout here ends the session in the other tabs: the record says so (under the lock, so
-    /// that no refresh in another tab overwrites it), then the others are told.
-    async fn announce_logout(self: Rc<Self>, cleared: TokenSet) {
-        let Some(name) = self.coordinated() else { return };
-        let wait = self.platform.sleep(self.lock_wait_ms());
-        let held = match first(self.platform.lock(name), wait).await {
-            First::Left(Ok(held)) => held,
-            First::Left(Err(reason)) => return self.coordination_off(reason),
-            First::Right(()) => return,
-        };
-        let previous = self.shared_record(name).await;
-        let written = self.write_record(name, &tabs::record_logout(&cleared, previous.as_ref())).await;
-        drop(held);
-        if written {
-            self.platform.broadcast(name, Message::Ended.as_str());
-        }
-    }
-
-    async fn refresh_within_deadline(&self) -> RefreshResult {
-        // The options reader keeps the timeout within what a timer honours.
-        let deadline = self.platform.sleep(self.config.timeout_ms as u32);
-        match first(self.perform_refresh(), deadline).await {
-            First::Left(result) => result,
-            First::Right(()) => {
-                *self.refresh_cause.borrow_mut() = None;
-                RefreshResult::Failed(RefreshFailure { kind: FailureKind::Timeout, status: None })
-            }
-        }
     }
 
     async fn perform_refresh(&self) -> RefreshResult {

@@ -213,6 +213,8 @@ struct World {
     adopted: Cell<u32>,
     /// The reasons `onSessionExpired` was called with, in every tab.
     ends: RefCell<Vec<EndReason>>,
+    /// Runs once, when the next task is spawned (something another tab does in between).
+    on_spawn: RefCell<Option<Box<dyn FnOnce()>>>,
     listeners_forgotten: Cell<bool>,
     /// Answers to requests are held until released, so tests can act while they are in flight.
     hold_answers: Cell<bool>,
@@ -551,6 +553,9 @@ impl Timer for Fake {
     }
 
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
+        if let Some(hook) = self.world.on_spawn.borrow_mut().take() {
+            hook();
+        }
         self.executor.spawn(task);
     }
 }
@@ -1407,4 +1412,31 @@ fn a_proactive_refresh_happens_in_one_tab_only() {
         assert_eq!(p.world.adopted.get(), 3, "the other tabs found the tokens renewed inside the lock");
         assert!((0..4).all(|tab| p.access(tab).as_deref() == Some("N1")));
     }
+}
+
+#[test]
+fn the_record_is_compared_with_what_the_tab_held_when_it_decided() {
+    let mut p = Profile::new(1, false);
+    let lagging = CountingStore::default();
+    p.open(1, lagging.clone(), false);
+    p.login_expired();
+    let client = Rc::clone(&p.tabs[0].client);
+    p.executor.spawn(async move {
+        let _ = client.refresh().await;
+    });
+    p.run();
+    assert_eq!(p.world.refresh_count(), 1);
+    // Tab 1 decides to refresh with generation 0; before its refresh task runs, the renewed
+    // tokens land in its storage (written by the other tab). It must still take the record's
+    // result rather than refresh again.
+    let renewed = p.tabs[0].client.get_tokens().unwrap();
+    *p.world.on_spawn.borrow_mut() = Some(Box::new(move || {
+        lagging.set("access_token", renewed.access.expose()).unwrap();
+        lagging.set("refresh_token", renewed.refresh.as_ref().unwrap().expose()).unwrap();
+    }));
+    let request = p.fetch(1, "/me");
+    p.run();
+    assert!(ok(&request));
+    assert_eq!(p.world.refresh_count(), 1, "no second refresh");
+    assert_eq!(p.world.adopted.get(), 1);
 }

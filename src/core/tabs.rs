@@ -128,7 +128,10 @@ impl SharedRecord {
             return None;
         }
         let (access, refresh, third) = (lines.next()?, lines.next()?, lines.next()?);
-        let replaced = lines.map(|line| u64::from_str_radix(line, 16).ok()).collect::<Option<Vec<u64>>>()?;
+        let mut replaced = Vec::new();
+        for line in lines {
+            replaced.push(hex(line)?);
+        }
         if access.is_empty() {
             let ended = Some(<EndReason as Named>::parse(third)?);
             return Some(SharedRecord { tokens: None, ended, replaced });
@@ -144,6 +147,14 @@ impl SharedRecord {
         };
         Some(SharedRecord { tokens: Some(tokens), ended: None, replaced })
     }
+}
+
+/// A fingerprint as the record writes it: 16 lower-case hex digits.
+fn hex(text: &str) -> Option<u64> {
+    if text.len() != 16 {
+        return None;
+    }
+    text.chars().try_fold(0, |value: u64, digit| Some(value << 4 | u64::from(digit.to_digit(16)?)))
 }
 
 /// What a tab does once it holds the lock.
