@@ -27,6 +27,13 @@ export function open(B, options = {}) {
     ...options,
   });
   for (const type of TAB_EVENTS) client.on(type, (e) => record.events.push({ ...e, round: record.round, at: clock() }));
+  // What the tabs tell each other on the library's channel (its name is documented), for a
+  // failure report. A channel object of its own hears every other one of the page.
+  const storage = typeof options.storage === 'string' ? options.storage : 'localStorage';
+  const heard = new BroadcastChannel(`fetch-with-refresh:${storage}:access_token:refresh_token`);
+  heard.onmessage = (m) => record.events.push({ type: 'heard', source: String(m.data), round: record.round, at: clock() });
+  window.tab_heard?.close();
+  window.tab_heard = heard;
   window.tab = { client, record };
 }
 

@@ -260,6 +260,43 @@ test('logout in one tab (clearTokens) reaches every other tab once, and no refre
   t.diagnostic(`logout reached the 3 other tabs within ${reached} ms; next requests: ${next.perTab.flatMap((p) => p.results).map(describe).join(', ')}`);
 });
 
+test('logout while another tab refreshes: the renewed tokens do not outlive it', { timeout: 60_000 }, async (t) => {
+  // Tab 1's refresh call is held 600 ms on the server (tab 1 holds the lock); tab 2 waits for the
+  // lock; tab 0 logs out meanwhile. Whatever the in-flight requests get, afterwards no tab may
+  // hold tokens and no request may succeed or refresh.
+  const tabs = await openTabs(3);
+  await openClients(tabs);
+  await login(tabs[0]);
+  const first = await round(tabs, 1);
+  assert.deepEqual(first.perTab.flatMap((p) => p.results).filter((r) => !ok(r)).map(describe), []);
+  await h.admin('refresh-faults', { count: 1, kind: 'delay', ms: 600 });
+  await h.admin('expire-access');
+  await tabs[1].evaluate(() => window.tabsKit.fireNow(2));
+  await countersUntil((x) => x.refreshCalls === 1, "tab 1's refresh call");
+  await tabs[2].evaluate(() => window.tabsKit.fireNow(2));
+  await countersUntil((x) => x.requests['GET /s001/api/me'] >= 5, "tab 2's first attempt");
+  await tabs[0].evaluate(() => window.tab.client.clearTokens());
+  const pending = await Promise.all([tabs[1], tabs[2]].map((p) => p.evaluate(() => window.tab.pending)));
+  await new Promise((r) => setTimeout(r, 500)); // the lock queue drains, the last messages arrive
+  const mid = await h.counters();
+  for (const [i, tab] of tabs.entries()) assert.equal(await tokensOf(tab), null, `tab ${i} holds no tokens after the logout`);
+  const next = await round(tabs, 3);
+  const after = await h.counters();
+  assert.equal(after.refreshCalls - mid.refreshCalls, 0, 'no refresh call after the logout');
+  assert.equal(after.reuseDetections, 0);
+  assert.ok(next.perTab.flatMap((p) => p.results).every((r) => !ok(r)), 'no request succeeds after the logout');
+  const all = await Promise.all(tabs.map((p) => seen(p)));
+  const story = () => timeline(all).join('\n');
+  for (const [i, { expiredCalls }] of all.entries()) {
+    if (i === 0) assert.deepEqual(expiredCalls, [], `the tab that logged out is not told its session expired\n${story()}`);
+    else assert.deepEqual(expiredCalls.map((c) => c.reason), ['logout'], `tab ${i}: onSessionExpired once, reason logout\n${story()}`);
+  }
+  t.diagnostic(
+    `requests in flight during the logout: ${pending.flatMap((p) => p.results).map(describe).join(', ')}; ` +
+      `refresh calls ${mid.refreshCalls}`,
+  );
+});
+
 test('session end: the refresh token is refused once, every tab rejects with SessionExpiredError', { timeout: 60_000 }, async (t) => {
   const N = 8;
   const tabs = await openTabs(N);
