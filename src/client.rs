@@ -124,9 +124,8 @@ pub struct Client<P: Platform> {
     /// What made the last refresh fail (a network error, what the refresh function threw), for
     /// the `cause` of the `RefreshError`s it causes.
     refresh_cause: RefCell<Option<P::Error>>,
-    /// The tokens storage held when the machine decided to refresh (read in that same turn, before
-    /// the refresh task runs and before another tab can change them): what the cross-tab record
-    /// is compared with.
+    /// The tokens the machine decided to refresh with (those of the input that started the
+    /// refresh, kept when the tabs coordinate): what the cross-tab record is compared with.
     refresh_basis: RefCell<Option<TokenSet>>,
     /// Raised by `dispose()`; the refresh task waits on it.
     disposal: Flag,
@@ -191,6 +190,21 @@ impl<P: Platform> Client<P> {
         self.vault.load(&self.report_fallback())
     }
 
+    /// The stored tokens, read until two reads agree (at most three reads): another tab may be
+    /// writing them value by value at this very moment. For the cross-tab decisions, not for
+    /// every request.
+    fn load_settled(&self) -> Option<TokenSet> {
+        let mut last = self.load();
+        for _ in 0..2 {
+            let again = self.load();
+            if again == last {
+                break;
+            }
+            last = again;
+        }
+        last
+    }
+
     /// Feeds the machine and carries out what it decides. After `dispose()` nothing is fed: no
     /// refresh starts and nothing is written.
     fn feed(self: &Rc<Self>, input: Input<'_>) {
@@ -198,6 +212,13 @@ impl<P: Platform> Client<P> {
             return;
         }
         let effects = self.machine.borrow_mut().handle(input);
+        if self.config.coordination.is_some()
+            && effects.iter().any(|e| matches!(e, Effect::StartRefresh { .. }))
+        {
+            // Exactly what the machine decided on: a second read may already see another tab's
+            // renewed tokens.
+            *self.refresh_basis.borrow_mut() = input.tokens().cloned();
+        }
         self.apply(effects);
     }
 
@@ -220,9 +241,6 @@ impl<P: Platform> Client<P> {
                 Effect::Fail { id, failure } => self.post(id, Command::Fail(failure)),
                 Effect::StartRefresh { .. } => {
                     self.refresh_started.set(self.platform.now());
-                    if self.config.coordination.is_some() {
-                        *self.refresh_basis.borrow_mut() = self.load();
-                    }
                     self.platform.spawn(Rc::clone(self).run_refresh());
                 }
                 Effect::SaveTokens(tokens) => self.vault.save(&tokens, &self.report_fallback()),
@@ -417,21 +435,22 @@ impl<P: Platform> Client<P> {
         self.feed(Input::RefreshFinished { result: &result, tokens: tokens.as_ref() });
     }
 
-    async fn perform_refresh(&self) -> RefreshResult {
+    /// Calls the refresh endpoint (or the app's refresh function) with `tokens`.
+    async fn perform_refresh(&self, tokens: Option<&TokenSet>) -> RefreshResult {
         let failed = |kind, status| RefreshResult::Failed(RefreshFailure { kind, status });
-        let Some(tokens) = self.load() else {
+        let Some(tokens) = tokens else {
             return failed(FailureKind::NoRefreshToken, None);
         };
         let endpoint = match &self.config.refresher {
             Refresher::Custom(function) => {
-                return match self.platform.call_refresh_function(function, &tokens).await {
+                return match self.platform.call_refresh_function(function, tokens).await {
                     Ok(None) => RefreshResult::Refused(SessionEnd {
                         reason: EndReason::RefreshFunction,
                         status: None,
                         code: None,
                     }),
                     Ok(Some(value)) => {
-                        match self.read_tokens(&value, &ResponsePaths::token_fields(), &tokens) {
+                        match self.read_tokens(&value, &ResponsePaths::token_fields(), tokens) {
                             Ok(renewed) => RefreshResult::Renewed(renewed),
                             Err(_) => failed(FailureKind::Malformed, None),
                         }
@@ -444,7 +463,7 @@ impl<P: Platform> Client<P> {
         let Some(refresh) = &tokens.refresh else {
             return failed(FailureKind::NoRefreshToken, None);
         };
-        let plain = build_request(endpoint, self.config.base_url.as_deref(), &tokens, refresh);
+        let plain = build_request(endpoint, self.config.base_url.as_deref(), tokens, refresh);
         let (status, body) = match self.platform.call_refresh(&plain).await {
             Ok(answer) => answer,
             Err(error) => return self.refresh_failed(error, FailureKind::Network),
@@ -463,7 +482,7 @@ impl<P: Platform> Client<P> {
             }),
             RefreshVerdict::Failed => failed(FailureKind::Status, Some(status)),
             RefreshVerdict::Answered => {
-                let read = body.as_ref().map(|body| self.read_tokens(body, &endpoint.response, &tokens));
+                let read = body.as_ref().map(|body| self.read_tokens(body, &endpoint.response, tokens));
                 match read {
                     Some(Ok(renewed)) => RefreshResult::Renewed(renewed),
                     _ => failed(FailureKind::Malformed, Some(status)),

@@ -215,6 +215,8 @@ struct World {
     ends: RefCell<Vec<EndReason>>,
     /// Runs once, when the next task is spawned (something another tab does in between).
     on_spawn: RefCell<Option<Box<dyn FnOnce()>>>,
+    /// Runs once, when the next refresh call reaches the backend.
+    on_refresh_call: RefCell<Option<Box<dyn FnOnce()>>>,
     listeners_forgotten: Cell<bool>,
     /// Answers to requests are held until released, so tests can act while they are in flight.
     hold_answers: Cell<bool>,
@@ -445,6 +447,9 @@ impl Transport for Fake {
         request: &PlainRequest,
     ) -> impl Future<Output = Result<(u16, Option<Value>), Error>> {
         let world = &self.world;
+        if let Some(hook) = world.on_refresh_call.borrow_mut().take() {
+            hook();
+        }
         world.refresh_calls.borrow_mut().push(request.clone());
         let n = world.refresh_count();
         let sent = request.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok());
@@ -1439,4 +1444,21 @@ fn the_record_is_compared_with_what_the_tab_held_when_it_decided() {
     assert!(ok(&request));
     assert_eq!(p.world.refresh_count(), 1, "no second refresh");
     assert_eq!(p.world.adopted.get(), 1);
+}
+
+#[test]
+fn a_logout_elsewhere_while_this_tab_refreshes_is_not_undone() {
+    let p = Profile::new(2, true);
+    p.login_expired();
+    let other = Rc::clone(&p.tabs[1].client);
+    *p.world.on_refresh_call.borrow_mut() = Some(Box::new(move || other.clear_tokens().unwrap()));
+    let outcome = p.fetch(0, "/me");
+    p.run();
+    assert_eq!(p.world.refresh_count(), 1);
+    assert_eq!(error(&outcome), "SessionExpiredError", "the waiting request ends with the session");
+    assert_eq!(p.access(0), None, "the renewed tokens were not stored: the session stays ended");
+    assert_eq!(p.tabs[0].told.get(), 1, "the refreshing tab shows its login dialog");
+    assert_eq!(p.tabs[1].told.get(), 0, "the tab that logged out is not told");
+    assert!(p.world.ends.borrow().iter().all(|r| *r == EndReason::Logout));
+    assert_eq!(p.record().ended, Some(EndReason::Logout));
 }

@@ -1261,6 +1261,20 @@ fn other_tabs() {
             ],
         ),
         case(
+            "tokens renewed elsewhere while this tab waits for the lock: told once, by the adoption",
+            vec![
+                (start(1, expired()), acts([start_refresh(Trigger::Expired)])),
+                (Ev::RenewedElsewhere(new.clone()), nothing()),
+                (
+                    refresh_done_with(RefreshResult::Adopted(new.clone()), new.clone()),
+                    acts_and_notices(
+                        [save(&new), send(1, &new)],
+                        [tokens_changed(TokenSource::OtherTab, Some(&new)), adopted.clone()],
+                    ),
+                ),
+            ],
+        ),
+        case(
             "the session ends in another tab while requests wait here: they fail at once",
             vec![
                 (start(1, expired()), acts([start_refresh(Trigger::Expired)])),

@@ -20,6 +20,10 @@ fn failed(kind: FailureKind) -> RefreshResult {
     RefreshResult::Failed(RefreshFailure { kind, status: None })
 }
 
+fn ended(reason: EndReason) -> RefreshResult {
+    RefreshResult::Refused(SessionEnd { reason, status: None, code: None })
+}
+
 impl<P: Platform> Client<P> {
     /// The name the tabs coordinate under, when they do. The first time, asks the platform
     /// whether they can (and tells the listeners once when they cannot).
@@ -108,31 +112,42 @@ impl<P: Platform> Client<P> {
     /// This tab's turn. Coordinated (`name` and the `basis` tokens given), it reads the record
     /// and refreshes only when no other tab already did, then writes the record.
     async fn turn(&self, coordinated: Option<(&str, &TokenSet)>) -> (RefreshResult, Option<Message>) {
-        let mut previous = None;
-        let mut used = None;
-        if let Some((name, basis)) = coordinated {
-            previous = self.read_record(name).await;
-            let stored = self.load();
-            match tabs::decide(basis, stored.as_ref(), previous.as_ref()) {
-                Turn::Adopt(tokens) => return (RefreshResult::Adopted(tokens), None),
-                Turn::Ended(reason) => {
-                    return (RefreshResult::Refused(SessionEnd { reason, status: None, code: None }), None);
+        let mut recorded = None;
+        let tokens = match coordinated {
+            None => self.load(),
+            Some((name, basis)) => {
+                let previous = self.read_record(name).await;
+                let stored = self.load_settled();
+                match tabs::decide(basis, stored.as_ref(), previous.as_ref()) {
+                    Turn::Adopt(tokens) => return (RefreshResult::Adopted(tokens), None),
+                    Turn::Ended(reason) => return (ended(reason), None),
+                    Turn::Gone => return (failed(FailureKind::NoRefreshToken), None),
+                    Turn::Refresh(tokens) => {
+                        recorded = Some((name, previous));
+                        Some(tokens)
+                    }
                 }
-                Turn::Gone => return (failed(FailureKind::NoRefreshToken), None),
-                Turn::Refresh(tokens) => used = Some((name, tokens)),
             }
-        }
-        let result = self.perform_refresh().await;
-        let Some((name, used)) = used else { return (result, None) };
-        let (record, message) = match &result {
+        };
+        let result = self.perform_refresh(tokens.as_ref()).await;
+        let (Some((name, previous)), Some(used)) = (recorded, tokens) else { return (result, None) };
+        let (record, message, result) = match result {
+            // Cleared while the refresh ran (a logout in another tab that shares this storage, or
+            // the app's own code): the session is not brought back; it ends here and everywhere.
+            RefreshResult::Renewed(_) if self.load_settled().is_none() => {
+                (tabs::record_logout(&used, previous.as_ref()), Message::Ended, ended(EndReason::Logout))
+            }
             RefreshResult::Renewed(renewed) => (
-                tabs::record_after(&used, Some(renewed), EndReason::OtherTab, previous.as_ref()),
+                tabs::record_after(&used, Some(&renewed), EndReason::OtherTab, previous.as_ref()),
                 Message::Renewed,
+                RefreshResult::Renewed(renewed),
             ),
-            RefreshResult::Refused(end) => {
-                (tabs::record_after(&used, None, end.reason, previous.as_ref()), Message::Ended)
-            }
-            _ => return (result, None),
+            RefreshResult::Refused(end) => (
+                tabs::record_after(&used, None, end.reason, previous.as_ref()),
+                Message::Ended,
+                RefreshResult::Refused(end),
+            ),
+            result => return (result, None),
         };
         let written = self.write_record(name, &record).await;
         (result, written.then_some(message))
@@ -171,7 +186,7 @@ impl<P: Platform> Client<P> {
         if self.disposed() {
             return;
         }
-        let stored = self.load();
+        let stored = self.load_settled();
         let held = self.machine.borrow().holds_session();
         match tabs::follow(message, stored.as_ref(), held, record.as_ref()) {
             Follow::Take(tokens) => {

@@ -283,6 +283,20 @@ pub enum Input<'a> {
     EndedElsewhere(EndReason),
 }
 
+impl Input<'_> {
+    /// The stored tokens this input carries, if it carries them.
+    pub fn tokens(&self) -> Option<&TokenSet> {
+        match self {
+            Input::Start { tokens, .. }
+            | Input::Response { tokens, .. }
+            | Input::JoinRefresh { tokens, .. }
+            | Input::RefreshFinished { tokens, .. } => *tokens,
+            Input::TokensSet(tokens) | Input::RenewedElsewhere(tokens) => Some(tokens),
+            Input::Left { .. } | Input::TokensCleared | Input::EndedElsewhere(_) => None,
+        }
+    }
+}
+
 /// What the machine remembers of one request.
 #[derive(Debug, Clone)]
 struct Pending {
@@ -391,7 +405,11 @@ impl Machine {
             }
             Input::RenewedElsewhere(tokens) => {
                 self.observe(Some(tokens));
-                out.push(Effect::Notify(changed(TokenSource::OtherTab, Some(tokens))));
+                // A refresh of this tab's own is waiting for the lock: it takes these tokens in a
+                // moment and says so then.
+                if !self.refreshing() {
+                    out.push(Effect::Notify(changed(TokenSource::OtherTab, Some(tokens))));
+                }
             }
             Input::EndedElsewhere(reason) => {
                 // The waiting requests fail now rather than when this tab's refresh gets the lock;

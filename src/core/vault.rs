@@ -143,7 +143,7 @@ impl TokenVault {
         self.write(Some(tokens), Operation::Write, on_fallback);
     }
 
-    /// Removes the three values.
+    /// Removes the three values, the access token first.
     pub fn clear(&self, on_fallback: &dyn Fn(Fallback)) {
         self.write(None, Operation::Remove, on_fallback);
     }
@@ -152,11 +152,17 @@ impl TokenVault {
     fn write(&self, tokens: Option<&TokenSet>, operation: Operation, on_fallback: &dyn Fn(Fallback)) {
         let expires_at =
             tokens.and_then(|t| t.expires_at).and_then(|at| json::integer_text((at as i64) as f64));
-        let values = [
+        let mut values = [
             (&self.keys.refresh, tokens.and_then(|t| t.refresh.as_ref()).map(Secret::expose)),
             (&self.keys.expires_at, expires_at.as_deref()),
             (&self.keys.access, tokens.map(|t| t.access.expose())),
         ];
+        if tokens.is_none() {
+            // Removing, the access token goes first (`load` reads it first): a reader in another
+            // tab then sees no tokens, or the old set, unless it reads between two removals (the
+            // cross-tab decisions read until two reads agree).
+            values.reverse();
+        }
         self.with_fallback(operation, on_fallback, |store| {
             for (key, value) in &values {
                 match value {

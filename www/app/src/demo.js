@@ -108,11 +108,17 @@ export function createDemo() {
     const { type, ...fields } = event;
     switch (type) {
       case 'refresh-start':
-        state.counters.refreshes += 1;
         state.refreshing = true;
         break;
       case 'refresh-success':
+        // Refresh calls this tab made: an adopted result came from another tab's call.
+        if (!fields.adopted) state.counters.refreshes += 1;
+        state.refreshing = false;
+        break;
       case 'refresh-failure':
+        if (fields.reason !== 'lock-timeout') state.counters.refreshes += 1;
+        state.refreshing = false;
+        break;
       case 'session-expired':
         state.refreshing = false;
         break;
