@@ -8,7 +8,7 @@
 
 use crate::core::attach;
 use crate::core::classify::{
-    classify, refresh_verdict, should_read_body, Code, RefreshVerdict, BODY_READ_CAP,
+    classify, refresh_verdict, should_read_body, Class, Code, RefreshVerdict, BODY_READ_CAP,
 };
 use crate::core::events::Fallback;
 use crate::core::machine::{
@@ -319,6 +319,11 @@ impl<P: Platform> Client<P> {
                     };
                     answer = Some(response);
                     let tokens = self.load();
+                    if tokens.is_none() && class != Class::Ok {
+                        // Refused, and the tokens are gone meanwhile: maybe the session ended in
+                        // another tab, whose message has not arrived yet.
+                        self.ended_elsewhere(token.as_ref()).await;
+                    }
                     self.feed(Input::Response {
                         id,
                         class,

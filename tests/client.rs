@@ -220,12 +220,15 @@ struct World {
     listeners_forgotten: Cell<bool>,
     /// Answers to requests are held until released, so tests can act while they are in flight.
     hold_answers: Cell<bool>,
+    /// Answers to this URL are held until released.
+    held_url: RefCell<Option<String>>,
     answer_waiters: RefCell<Vec<Waker>>,
 }
 
 impl World {
     fn release_answers(&self) {
         self.hold_answers.set(false);
+        self.held_url.borrow_mut().take();
         for waker in self.answer_waiters.borrow_mut().drain(..) {
             waker.wake();
         }
@@ -283,15 +286,19 @@ struct Answer {
     world: Rc<World>,
     response: Option<Response>,
     yielded: bool,
+    /// Held while the world holds answers to this URL.
+    url: String,
 }
 
 impl Future for Answer {
     type Output = Result<Response, Error>;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // Yield once, so that concurrent requests interleave as they do over a network.
-        if !self.yielded || self.world.hold_answers.get() {
+        let held =
+            self.world.hold_answers.get() || self.world.held_url.borrow().as_deref() == Some(&self.url);
+        if !self.yielded || held {
             self.yielded = true;
-            if self.world.hold_answers.get() {
+            if held {
                 self.world.answer_waiters.borrow_mut().push(cx.waker().clone());
             } else {
                 cx.waker().wake_by_ref();
@@ -413,7 +420,12 @@ impl Transport for Fake {
             (false, false) => Response::json(401, json!({"error": "expired"})),
             (false, true) => Response::json(200, json!({"code": 50014})),
         };
-        Answer { world: Rc::clone(&self.world), response: Some(response), yielded: false }
+        Answer {
+            world: Rc::clone(&self.world),
+            response: Some(response),
+            yielded: false,
+            url: url.to_owned(),
+        }
     }
 
     fn head(&self, response: &Response) -> Head {
@@ -581,6 +593,10 @@ struct Hub {
     messages: RefCell<Vec<String>>,
     /// The record store fails (a private mode without IndexedDB).
     store_fails: Cell<bool>,
+    /// Messages are held (still on their way) while set.
+    hold_messages: Cell<bool>,
+    /// Held messages: (listener, message).
+    in_transit: RefCell<Vec<(Listener, String)>>,
 }
 
 impl Hub {
@@ -700,8 +716,12 @@ impl Tabs for Fake {
         for (tab, listener) in hub.listeners.borrow().iter() {
             if *tab != self.tab {
                 let (listener, message) = (Rc::clone(listener), message.to_owned());
-                // Delivered later, as a message event is.
-                self.executor.spawn(async move { listener(message) });
+                if hub.hold_messages.get() {
+                    hub.in_transit.borrow_mut().push((listener, message));
+                } else {
+                    // Delivered later, as a message event is.
+                    self.executor.spawn(async move { listener(message) });
+                }
             }
         }
     }
@@ -1461,4 +1481,36 @@ fn a_logout_elsewhere_while_this_tab_refreshes_is_not_undone() {
     assert_eq!(p.tabs[1].told.get(), 0, "the tab that logged out is not told");
     assert!(p.world.ends.borrow().iter().all(|r| *r == EndReason::Logout));
     assert_eq!(p.record().ended, Some(EndReason::Logout));
+}
+
+#[test]
+fn a_request_refused_after_another_tab_ended_the_session_fails_as_the_sessions_end() {
+    let p = Profile::new(2, true);
+    p.world.refresh_mode.set(Some(RefreshMode::Refuse));
+    // Fresh by the clock, refused by the server: both requests go out with A0.
+    for tab in &p.tabs {
+        tab.client
+            .set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 3600}))
+            .unwrap();
+    }
+    *p.world.held_url.borrow_mut() = Some("https://api.test/v1/late".to_owned());
+    p.hub.hold_messages.set(true);
+    let late = p.fetch(1, "/late");
+    let first = p.fetch(0, "/first");
+    p.run();
+    // Tab 0's refresh was refused: the session ended and the shared storage is empty. Only now
+    // does tab 1's answer arrive, before tab 0's message is heard.
+    assert_eq!(error(&first), "SessionExpiredError");
+    assert!(late.borrow().is_none());
+    p.world.release_answers();
+    p.run();
+    assert_eq!(error(&late), "SessionExpiredError", "not the bare 401 of a logout");
+    assert_eq!(p.tabs[1].told.get(), 1);
+    // The message arrives at last: nothing more happens.
+    for (listener, message) in p.hub.in_transit.take() {
+        listener(message);
+    }
+    p.run();
+    assert_eq!(p.tabs[1].told.get(), 1, "told once");
+    assert_eq!(p.world.refresh_count(), 1);
 }

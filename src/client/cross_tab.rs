@@ -7,7 +7,7 @@ use super::{first, Client, Coordination, First};
 use crate::core::machine::{EndReason, FailureKind, Input, RefreshFailure, RefreshResult, SessionEnd};
 use crate::core::options::MAX_TIMER_MS;
 use crate::core::tabs::{self, CrossTabOff, Follow, Message, SharedRecord, Turn};
-use crate::core::tokens::TokenSet;
+use crate::core::tokens::{Secret, TokenSet};
 use crate::ports::Platform;
 use std::rc::{Rc, Weak};
 
@@ -196,6 +196,17 @@ impl<P: Platform> Client<P> {
             Follow::InStep(tokens) => self.feed(Input::RenewedElsewhere(&tokens)),
             Follow::End(reason) => self.feed(Input::EndedElsewhere(reason)),
             Follow::Ignore => {}
+        }
+    }
+
+    /// A request sent with `sent` was refused, and the tokens are gone from storage meanwhile:
+    /// when the record says another tab ended that session, this tab ends it too, now (the
+    /// other tab's message may still be on its way), so that the request fails as the session's
+    /// end rather than as a logout of this tab's own.
+    pub(super) async fn ended_elsewhere(self: &Rc<Self>, sent: Option<&Secret>) {
+        let (Some(name), Some(sent)) = (self.coordinated(), sent) else { return };
+        if let Some(reason) = self.read_record(name).await.and_then(|record| record.ended_for(sent)) {
+            self.feed(Input::EndedElsewhere(reason));
         }
     }
 

@@ -93,6 +93,13 @@ impl SharedRecord {
         self.replaced.contains(&lineage(tokens))
     }
 
+    /// Why the session ended, when this record ended the session that `access` (an access token a
+    /// request went out with) belonged to.
+    pub fn ended_for(&self, access: &Secret) -> Option<EndReason> {
+        let ended = self.tokens.is_none() && self.replaced.contains(&fingerprint(access));
+        ended.then(|| self.ended.unwrap_or(EndReason::OtherTab))
+    }
+
     /// The record as stored: one line per field (tokens hold no whitespace).
     pub fn encode(&self) -> String {
         let mut out = String::from("1\n");
@@ -209,6 +216,11 @@ pub fn record_after(
         replaced.extend(previous.replaced.iter().copied().filter(|f| *f != first));
     }
     replaced.truncate(REMEMBERED_GENERATIONS);
+    if renewed.is_none() {
+        // An ended record also names the dead access token: a request sent with it and refused
+        // after the other tab cleared a shared storage is recognised by it (see `ended_for`).
+        replaced.push(fingerprint(&used.access));
+    }
     SharedRecord {
         tokens: renewed.cloned(),
         ended: if renewed.is_some() { None } else { Some(ended) },
@@ -223,13 +235,18 @@ pub fn record_logout(cleared: &TokenSet, previous: Option<&SharedRecord>) -> Sha
     let mut record = record_after(cleared, None, EndReason::Logout, previous);
     let newest = previous.and_then(|p| p.tokens.as_ref().filter(|_| p.replaced(cleared)));
     if let (Some(previous), Some(newest)) = (previous, newest) {
-        let mut replaced = vec![lineage(newest), lineage(cleared)];
+        let mut replaced = vec![
+            lineage(newest),
+            fingerprint(&newest.access),
+            lineage(cleared),
+            fingerprint(&cleared.access),
+        ];
         for fingerprint in &previous.replaced {
             if !replaced.contains(fingerprint) {
                 replaced.push(*fingerprint);
             }
         }
-        replaced.truncate(REMEMBERED_GENERATIONS);
+        replaced.truncate(REMEMBERED_GENERATIONS + 3);
         record.replaced = replaced;
     }
     record

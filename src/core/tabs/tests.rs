@@ -210,3 +210,16 @@ fn messages_are_two_words() {
     assert_eq!(Message::parse("refresh"), None);
     assert_eq!(Message::parse(""), None);
 }
+
+#[test]
+fn an_ended_record_names_the_dead_access_token() {
+    let refused = record_after(&generation(0), None, EndReason::RefreshRejected, None);
+    assert_eq!(refused.ended_for(&generation(0).access), Some(EndReason::RefreshRejected));
+    assert_eq!(refused.ended_for(&generation(1).access), None);
+    let logout = record_logout(&generation(0), Some(&renewed(0, None)));
+    assert_eq!(logout.ended_for(&generation(0).access), Some(EndReason::Logout));
+    assert_eq!(logout.ended_for(&generation(1).access), Some(EndReason::Logout), "the newest too");
+    assert_eq!(renewed(0, None).ended_for(&generation(0).access), None, "renewed, not ended");
+    let decoded = SharedRecord::decode(&logout.encode()).expect("decodes");
+    assert_eq!(decoded.ended_for(&generation(1).access), Some(EndReason::Logout));
+}
