@@ -321,8 +321,9 @@ impl<P: Platform> Client<P> {
                     let tokens = self.load();
                     if tokens.is_none() && class != Class::Ok {
                         // Refused, and the tokens are gone meanwhile: maybe the session ended in
-                        // another tab, whose message has not arrived yet.
-                        self.ended_elsewhere(token.as_ref()).await;
+                        // another tab, whose message has not arrived yet. (Boxed: a rare path
+                        // that need not make every request's future larger.)
+                        Box::pin(self.ended_elsewhere(token.as_ref())).await;
                     }
                     self.feed(Input::Response {
                         id,
