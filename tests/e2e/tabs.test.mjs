@@ -179,8 +179,8 @@ test('8 tabs × 50 runs, localStorage: one refresh per run, no reuse, every requ
 test('8 tabs × 50 runs, cookies: one refresh per run, no reuse, every request succeeds', { timeout: 120_000 }, (t) =>
   manyTabs(t, { tabs: 8, runs: 50, storage: 'cookie' }));
 
-test('16 tabs × 20 runs, localStorage: one refresh per run, no reuse, every request succeeds', { timeout: 90_000 }, (t) =>
-  manyTabs(t, { tabs: 16, runs: 20, storage: 'localStorage' }));
+test('16 tabs × 50 runs, localStorage: one refresh per run, no reuse, every request succeeds', { timeout: 90_000 }, (t) =>
+  manyTabs(t, { tabs: 16, runs: 50, storage: 'localStorage' }));
 
 test('sessionStorage: a tab opened with window.open shares the refresh token and the lock', { timeout: 60_000 }, async (t) => {
   await openClients([h.page], { storage: 'sessionStorage' });
