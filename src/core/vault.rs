@@ -178,6 +178,7 @@ impl TokenVault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::text::cat;
     use crate::core::tokens::Secret;
 
     /// A store that fails the operations it is told to.
@@ -233,6 +234,50 @@ mod tests {
         fn seen(&self) -> Vec<Fallback> {
             self.0.borrow().clone()
         }
+    }
+
+    /// A store that logs what is done to it, in order.
+    #[derive(Default)]
+    struct Logged(std::rc::Rc<RefCell<Vec<String>>>);
+
+    impl KeyValueStore for Logged {
+        fn kind(&self) -> &'static str {
+            "logged"
+        }
+        fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+            self.0.borrow_mut().push(cat(&["get ", key]));
+            Ok(None)
+        }
+        fn set(&self, key: &str, _value: &str) -> Result<(), StoreError> {
+            self.0.borrow_mut().push(cat(&["set ", key]));
+            Ok(())
+        }
+        fn remove(&self, key: &str) -> Result<(), StoreError> {
+            self.0.borrow_mut().push(cat(&["remove ", key]));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_reader_in_another_tab_never_sees_a_new_access_token_without_its_set() {
+        // Reads start with the access token; writes end with it, removals start with it.
+        let log = std::rc::Rc::new(RefCell::new(Vec::new()));
+        let vault = TokenVault::new(StorageKeys::default(), Box::new(Logged(std::rc::Rc::clone(&log))));
+        let _ = vault.load(&|_| {});
+        vault.save(&set("a", Some("r"), Some(1.0)), &|_| {});
+        vault.clear(&|_| {});
+        assert_eq!(
+            *log.borrow(),
+            [
+                "get access_token",
+                "set refresh_token",
+                "set access_token_expires_at",
+                "set access_token",
+                "remove access_token",
+                "remove access_token_expires_at",
+                "remove refresh_token",
+            ]
+        );
     }
 
     #[test]
