@@ -215,6 +215,11 @@ struct World {
     ends: RefCell<Vec<EndReason>>,
     /// Runs once, when the next task is spawned (something another tab does in between).
     on_spawn: RefCell<Option<Box<dyn FnOnce()>>>,
+    /// Lifetime of the tokens a refresh issues, in seconds (0: an hour).
+    ttl_s: Cell<f64>,
+    /// When set, a refresh issues JWTs whose `iat`/`exp` follow the server's clock, this many ms
+    /// from the local one, and no `expires_in`.
+    server_clock: Cell<Option<f64>>,
     /// Runs once, when the next refresh call reaches the backend.
     on_refresh_call: RefCell<Option<Box<dyn FnOnce()>>>,
     listeners_forgotten: Cell<bool>,
@@ -365,6 +370,23 @@ impl Drop for Sleep {
     }
 }
 
+/// An unsigned JWT-shaped token with `payload` (base64url, no padding).
+fn jwt(payload: &Value) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let encode = |bytes: &[u8]| {
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            }
+        }
+        out
+    };
+    let parts = [encode(br#"{"alg":"none"}"#), encode(payload.to_string().as_bytes()), "sig".to_owned()];
+    parts.join(".")
+}
+
 fn lookup_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |current, key| current.get(key))
 }
@@ -468,15 +490,22 @@ impl Transport for Fake {
         let sent = sent.and_then(|b| b["refresh_token"].as_str().map(str::to_owned));
         let answer = match world.refresh_mode.get().unwrap_or(RefreshMode::Renew) {
             RefreshMode::Renew if sent.as_deref() == Some(world.refresh_token.borrow().as_str()) => {
-                let access = format!("N{n}");
-                world.valid.borrow_mut().push(access.clone());
+                let ttl = if world.ttl_s.get() > 0.0 { world.ttl_s.get() } else { 3600.0 };
+                let (access, answer) = match world.server_clock.get() {
+                    None => {
+                        let access = format!("N{n}");
+                        let answer = json!({"access_token": access, "refresh_token": format!("R{n}"), "expires_in": ttl});
+                        (access, answer)
+                    }
+                    Some(offset) => {
+                        let iat = ((world.now.get() + offset) / 1000.0).floor();
+                        let access = jwt(&json!({"n": n, "iat": iat, "exp": iat + ttl}));
+                        (access.clone(), json!({"access_token": access, "refresh_token": format!("R{n}")}))
+                    }
+                };
+                world.valid.borrow_mut().push(access);
                 *world.refresh_token.borrow_mut() = format!("R{n}");
-                Some(Ok((
-                    200,
-                    Some(
-                        json!({"access_token": access, "refresh_token": format!("R{n}"), "expires_in": 3600}),
-                    ),
-                )))
+                Some(Ok((200, Some(answer))))
             }
             RefreshMode::Renew | RefreshMode::Refuse => {
                 Some(Ok((401, Some(json!({"error": "invalid_grant"})))))
@@ -1513,4 +1542,54 @@ fn a_request_refused_after_another_tab_ended_the_session_fails_as_the_sessions_e
     p.run();
     assert_eq!(p.tabs[1].told.get(), 1, "told once");
     assert_eq!(p.world.refresh_count(), 1);
+}
+
+/// Requests spread evenly over `seconds`, one every `every_ms`: the refresh calls they cause, and
+/// whether every one succeeded without waiting for a refresh.
+fn spread(h: &Harness, seconds: f64, every_ms: f64) -> (usize, bool) {
+    let mut outcomes = Vec::new();
+    let steps = (seconds * 1000.0 / every_ms) as usize;
+    for i in 0..steps {
+        outcomes.push(h.fetch(call(&format!("/items/{i}"))));
+        h.run();
+        h.world.advance(every_ms);
+        h.run();
+    }
+    let queued = h.world.events.borrow().iter().filter(|e| **e == "request-queued").count();
+    (h.world.refresh_count(), outcomes.iter().all(ok) && queued == 0)
+}
+
+#[test]
+fn sixty_second_tokens_are_refreshed_at_most_twice_a_minute() {
+    // The default 30-minute window: a 60-second token is inside it from the moment it arrives.
+    let h = Harness::new(config());
+    h.world.ttl_s.set(60.0);
+    h.world.valid.borrow_mut().push("A0".to_owned());
+    h.client.set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    let (refreshes, smooth) = spread(&h, 60.0, 60.0);
+    assert!(refreshes <= 2, "1,000 requests over 60 s made {refreshes} refresh calls");
+    assert!(refreshes >= 1, "the token was renewed before it expired");
+    assert!(smooth, "every request succeeded, none waited for a refresh");
+}
+
+#[test]
+fn a_clock_an_hour_off_neither_blocks_requests_nor_refreshes_more_than_once_per_token() {
+    const HOUR: f64 = 3_600_000.0;
+    for offset in [HOUR, -HOUR] {
+        // The server's clock is `offset` from ours; its JWTs live 10 minutes.
+        let h = Harness::new(config());
+        h.world.ttl_s.set(600.0);
+        h.world.server_clock.set(Some(offset));
+        let iat = ((NOW + offset) / 1000.0).floor();
+        let first = jwt(&json!({"n": 0, "iat": iat, "exp": iat + 600.0}));
+        h.world.valid.borrow_mut().push(first.clone());
+        h.client.set_tokens(&json!({"accessToken": first, "refreshToken": "R0"})).unwrap();
+        // 1,000 requests over 1,000 s: each token is renewed once, in the second half of its life.
+        let (refreshes, smooth) = spread(&h, 1000.0, 1000.0);
+        assert!(smooth, "offset {offset}: no request waited or failed");
+        assert!(
+            (3..=4).contains(&refreshes),
+            "offset {offset}: {refreshes} refresh calls for ~3 token lifetimes"
+        );
+    }
 }

@@ -31,6 +31,7 @@ fn tokens(access: &str, refresh: Option<&str>, expires_at: Option<f64>) -> Token
         access: Secret::new(access).unwrap(),
         refresh: refresh.map(|r| Secret::new(r).unwrap()),
         expires_at,
+        issued_at: None,
     }
 }
 

@@ -15,12 +15,15 @@ pub enum Freshness {
     Unknown,
 }
 
-/// Classifies `tokens` at time `now` (epoch ms) for a proactive window of `window_ms`.
+/// Classifies `tokens` at time `now` (epoch ms) for a proactive window of `window_ms`. A token
+/// whose lifetime is known is never `Expiring` in the first half of it: a 15-minute token is inside
+/// a 30-minute window the moment it arrives, and must not be refreshed on every request.
 pub fn freshness(tokens: &TokenSet, now: f64, window_ms: f64) -> Freshness {
+    let second_half = |at: f64| tokens.issued_at.is_none_or(|issued| now >= issued + (at - issued) / 2.0);
     match tokens.expires_at {
         None => Freshness::Unknown,
         Some(at) if at <= now => Freshness::Expired,
-        Some(at) if at - now <= window_ms => Freshness::Expiring,
+        Some(at) if at - now <= window_ms && second_half(at) => Freshness::Expiring,
         Some(_) => Freshness::Fresh,
     }
 }
@@ -44,15 +47,57 @@ mod tests {
             (Some(now - 5_000.0), Freshness::Expired),
         ];
         for (expires_at, expected) in cases {
-            let tokens = TokenSet { access: Secret::new("t").expect("usable"), refresh: None, expires_at };
+            let tokens = TokenSet {
+                access: Secret::new("t").expect("usable"),
+                refresh: None,
+                expires_at,
+                issued_at: None,
+            };
             assert_eq!(freshness(&tokens, now, window), expected, "{expires_at:?}");
         }
     }
 
     #[test]
+    fn no_proactive_refresh_in_the_first_half_of_a_known_lifetime() {
+        // A 15-minute token with the default 30-minute window, issued at 0.
+        let window = 1_800_000.0;
+        let issued = 0.0;
+        let at = 900_000.0;
+        let cases = [
+            (0.0, Freshness::Fresh),
+            (449_999.0, Freshness::Fresh),
+            (450_000.0, Freshness::Expiring),
+            (899_999.0, Freshness::Expiring),
+            (900_000.0, Freshness::Expired),
+        ];
+        for (now, expected) in cases {
+            let tokens = TokenSet {
+                access: Secret::new("t").expect("usable"),
+                refresh: None,
+                expires_at: Some(at),
+                issued_at: Some(issued),
+            };
+            assert_eq!(freshness(&tokens, now, window), expected, "at {now} ms");
+        }
+        // The window still decides within the second half: a 10-hour token, 30-minute window.
+        let long = TokenSet {
+            access: Secret::new("t").expect("usable"),
+            refresh: None,
+            expires_at: Some(36_000_000.0),
+            issued_at: Some(0.0),
+        };
+        assert_eq!(freshness(&long, 20_000_000.0, window), Freshness::Fresh);
+        assert_eq!(freshness(&long, 34_200_000.0, window), Freshness::Expiring);
+    }
+
+    #[test]
     fn a_zero_window_never_refreshes_early() {
-        let tokens =
-            TokenSet { access: Secret::new("t").expect("usable"), refresh: None, expires_at: Some(10.0) };
+        let tokens = TokenSet {
+            access: Secret::new("t").expect("usable"),
+            refresh: None,
+            expires_at: Some(10.0),
+            issued_at: None,
+        };
         assert_eq!(freshness(&tokens, 9.0, 0.0), Freshness::Fresh);
         assert_eq!(freshness(&tokens, 10.0, 0.0), Freshness::Expired);
     }

@@ -146,6 +146,7 @@ mod tests {
             access: Secret::new("acc").expect("usable"),
             refresh: Secret::new("ref/1"),
             expires_at: None,
+            issued_at: None,
         }
     }
 

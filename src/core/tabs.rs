@@ -147,8 +147,10 @@ impl SharedRecord {
             "" => None,
             text => Some(super::json::parse_number(text.as_bytes()).filter(|at| at.is_finite())?),
         };
+        let access = Secret::new(access)?;
         let tokens = TokenSet {
-            access: Secret::new(access)?,
+            issued_at: TokenSet::issued_from_jwt(&access, expires_at),
+            access,
             refresh: if refresh.is_empty() { None } else { Some(Secret::new(refresh)?) },
             expires_at,
         };

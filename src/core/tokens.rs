@@ -48,8 +48,11 @@ pub struct TokenSet {
     pub access: Secret,
     /// The refresh token, when the backend issued one.
     pub refresh: Option<Secret>,
-    /// When the access token expires, in epoch milliseconds.
+    /// When the access token expires, in epoch milliseconds (by the local clock).
     pub expires_at: Option<f64>,
+    /// When its lifetime began, by the local clock, when known (from `expiresIn`, or the JWT's
+    /// `iat`..`exp`): no proactive refresh happens in the first half of that lifetime.
+    pub issued_at: Option<f64>,
 }
 
 /// What `getTokens()` returns and a custom refresh function receives:
@@ -108,11 +111,14 @@ pub enum TokenError {
 }
 
 impl TokenSet {
-    /// Validates `input` into a token set at time `now` (epoch ms).
+    /// Validates `input`, which arrives at time `now` (epoch ms by the local clock), into a token
+    /// set.
     ///
-    /// The expiry comes from `expires_at`, else `expires_in`, else the JWT's `exp` claim. When the
-    /// input has no refresh token, `keep_refresh` is kept (a backend such as seed 004 answers a
-    /// refresh with a new access token only).
+    /// The expiry comes from `expires_at`, else `expires_in` (counted from `now`), else the JWT's
+    /// `exp` claim, moved by the offset between the local clock and the server's as the token's
+    /// `iat` shows it (a token arrives as it is issued). When the input has no refresh token,
+    /// `keep_refresh` is kept (a backend such as seed 004 answers a refresh with a new access
+    /// token only).
     pub fn from_input(
         input: TokenInput,
         now: f64,
@@ -124,14 +130,19 @@ impl TokenSet {
             None => keep_refresh,
         };
         let valid_time = |t: f64| t.is_finite() && t >= 0.0;
-        let expires_at = match (input.expires_at, input.expires_in) {
-            (Some(at), _) if valid_time(at) => Some(at),
+        let claims = jwt_times(access.expose());
+        let (expires_at, issued_at) = match (input.expires_at, input.expires_in) {
+            (Some(at), _) if valid_time(at) => (Some(at), claims.lifetime().map(|life| at - life)),
             (Some(_), _) => return Err(TokenError::BadExpiry),
-            (None, Some(secs)) if valid_time(secs) => Some(now + secs * 1000.0),
+            (None, Some(secs)) if valid_time(secs) => (Some(now + secs * 1000.0), Some(now)),
             (None, Some(_)) => return Err(TokenError::BadExpiry),
-            (None, None) => jwt_expiry_ms(access.expose()),
+            (None, None) => match (claims.exp, claims.lifetime()) {
+                // Issued now by the server's clock: its `exp` is that far from now by ours.
+                (Some(_), Some(life)) => (Some(now + life), Some(now)),
+                (exp, _) => (exp, None),
+            },
         };
-        Ok(TokenSet { access, refresh, expires_at })
+        Ok(TokenSet { access, refresh, expires_at, issued_at })
     }
 
     /// Rebuilds a token set from the three stored strings. Anything corrupt degrades gracefully:
@@ -145,22 +156,58 @@ impl TokenSet {
         let access = Secret::new(access?)?;
         let expires_at = expires_at
             .and_then(|text| json::parse_number(text.trim_ascii().as_bytes()))
-            .filter(|t| *t > 0.0)
-            .or_else(|| jwt_expiry_ms(access.expose()));
-        Some(TokenSet { access, refresh: refresh.and_then(Secret::new), expires_at })
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .or_else(|| jwt_times(access.expose()).exp);
+        let issued_at = TokenSet::issued_from_jwt(&access, expires_at);
+        Some(TokenSet { access, refresh: refresh.and_then(Secret::new), expires_at, issued_at })
+    }
+
+    /// When the lifetime of `access`, expiring at `expires_at`, began: from its JWT `iat`..`exp`.
+    pub fn issued_from_jwt(access: &Secret, expires_at: Option<f64>) -> Option<f64> {
+        expires_at.zip(jwt_times(access.expose()).lifetime()).map(|(at, life)| at - life)
     }
 }
 
-/// The `exp` claim of a JWT, in epoch milliseconds, or `None` for anything that is not a JWT with
-/// a numeric `exp`. The signature is not checked: the value is used for scheduling only.
-pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
+/// The `iat` and `exp` claims of a JWT, in epoch milliseconds (the server's clock).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct JwtTimes {
+    /// `iat`.
+    pub iat: Option<f64>,
+    /// `exp`.
+    pub exp: Option<f64>,
+}
+
+impl JwtTimes {
+    /// The token's lifetime, `exp - iat`, when both are known and it is positive.
+    pub fn lifetime(&self) -> Option<f64> {
+        let life = self.exp? - self.iat?;
+        (life > 0.0).then_some(life)
+    }
+}
+
+/// The `iat` and `exp` claims of `token` when it is a JWT (each positive and finite, else absent).
+pub fn jwt_times(token: &str) -> JwtTimes {
+    let Some(payload) = jwt_payload(token) else { return JwtTimes::default() };
+    let claim = |key: &[u8]| {
+        json::top_level_number(&payload, key).filter(|t| t.is_finite() && *t > 0.0).map(|t| t * 1000.0)
+    };
+    JwtTimes { iat: claim(b"iat"), exp: claim(b"exp") }
+}
+
+/// The decoded payload of a three-part JWT.
+fn jwt_payload(token: &str) -> Option<Vec<u8>> {
     let mut parts = text::split(token, b'.');
     let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
         return None;
     }
-    let bytes = base64url_decode(payload)?;
-    json::top_level_number(&bytes, b"exp").filter(|exp| *exp > 0.0).map(|exp| exp * 1000.0)
+    base64url_decode(payload)
+}
+
+/// The `exp` claim of a JWT, in epoch milliseconds, or `None` for anything that is not a JWT with
+/// a numeric `exp`. The signature is not checked: the value is used for scheduling only.
+pub fn jwt_expiry_ms(token: &str) -> Option<f64> {
+    jwt_times(token).exp
 }
 
 /// Decodes unpadded or padded base64url (RFC 4648 §5). Standard-alphabet `+`/`/` are accepted too,
@@ -214,6 +261,51 @@ mod tests {
     }
 
     #[test]
+    fn lifetimes_and_clock_skew_at_arrival() {
+        const HOUR: f64 = 3_600_000.0;
+        let token = jwt(r#"{"iat":1700000000,"exp":1700000900}"#);
+        let input = |expires_in: Option<f64>, expires_at: Option<f64>| TokenInput {
+            access: Some(token.clone()),
+            refresh: None,
+            expires_in,
+            expires_at,
+        };
+        let server_now = 1_700_000_000_000.0;
+        // The local clock an hour ahead, in step, an hour behind: the token lives 15 minutes from
+        // its arrival by the local clock, and its lifetime began then.
+        for skew in [HOUR, 0.0, -HOUR] {
+            let now = server_now + skew;
+            let set = TokenSet::from_input(input(None, None), now, None).expect("valid");
+            assert_eq!(set.expires_at, Some(now + 900_000.0), "skew {skew}");
+            assert_eq!(set.issued_at, Some(now), "skew {skew}");
+        }
+        // expiresIn counts from the arrival.
+        let set = TokenSet::from_input(input(Some(60.0), None), 5_000.0, None).expect("valid");
+        assert_eq!((set.expires_at, set.issued_at), (Some(65_000.0), Some(5_000.0)));
+        // An explicit expiry is taken as it is; the JWT's lifetime still says when it began.
+        let set = TokenSet::from_input(input(None, Some(2_000_000.0)), 0.0, None).expect("valid");
+        assert_eq!((set.expires_at, set.issued_at), (Some(2_000_000.0), Some(1_100_000.0)));
+        // Without `iat`, `exp` is all there is: no correction, no known lifetime.
+        let exp_only = TokenInput { access: Some(jwt(r#"{"exp":1700000900}"#)), ..TokenInput::default() };
+        let set = TokenSet::from_input(exp_only, 0.0, None).expect("valid");
+        assert_eq!((set.expires_at, set.issued_at), (Some(1_700_000_900_000.0), None));
+        // `iat` after `exp`, or not a number: ignored.
+        for payload in [r#"{"iat":1700000900,"exp":1700000000}"#, r#"{"iat":"x","exp":1700000900}"#] {
+            let set = TokenSet::from_input(
+                TokenInput { access: Some(jwt(payload)), ..TokenInput::default() },
+                0.0,
+                None,
+            )
+            .expect("valid");
+            assert_eq!(set.issued_at, None, "{payload}");
+        }
+        // From storage: the stored expiry, and the lifetime from the JWT.
+        let stored =
+            TokenSet::from_stored(Some(token.clone()), None, Some("2000000".to_owned())).expect("a set");
+        assert_eq!((stored.expires_at, stored.issued_at), (Some(2_000_000.0), Some(1_100_000.0)));
+    }
+
+    #[test]
     fn usable_tokens() {
         let cases = [
             ("eyJ.abc.def", true),
@@ -235,7 +327,12 @@ mod tests {
     fn secrets_never_print() {
         let secret = Secret::new("super-secret-token").expect("usable");
         assert_eq!(format!("{secret:?}"), "Secret(redacted)");
-        let set = TokenSet { access: secret, refresh: Secret::new("refresh-secret"), expires_at: None };
+        let set = TokenSet {
+            access: secret,
+            refresh: Secret::new("refresh-secret"),
+            expires_at: None,
+            issued_at: None,
+        };
         let printed = format!("{set:?}");
         assert!(!printed.contains("super-secret") && !printed.contains("refresh-secret"), "{printed}");
     }

@@ -77,6 +77,9 @@ pub struct TokenVault {
     primary: Box<dyn KeyValueStore>,
     memory: MemoryStore,
     fell_back: Cell<bool>,
+    /// The access token last saved here and when its lifetime began: storage keeps only the
+    /// expiry, and an opaque token's lifetime is known only from the `expiresIn` it came with.
+    issued: RefCell<Option<(Secret, f64)>>,
 }
 
 impl core::fmt::Debug for TokenVault {
@@ -91,7 +94,13 @@ impl core::fmt::Debug for TokenVault {
 impl TokenVault {
     /// A vault over `primary` with the given keys.
     pub fn new(keys: StorageKeys, primary: Box<dyn KeyValueStore>) -> TokenVault {
-        TokenVault { keys, primary, memory: MemoryStore::default(), fell_back: Cell::new(false) }
+        TokenVault {
+            keys,
+            primary,
+            memory: MemoryStore::default(),
+            fell_back: Cell::new(false),
+            issued: RefCell::new(None),
+        }
     }
 
     /// The store in use now.
@@ -132,7 +141,13 @@ impl TokenVault {
             }
             let refresh = store.get(&self.keys.refresh)?;
             let expires_at = store.get(&self.keys.expires_at)?;
-            Ok(TokenSet::from_stored(access, refresh, expires_at))
+            let mut tokens = TokenSet::from_stored(access, refresh, expires_at);
+            if let (Some(tokens), Some((access, issued))) = (&mut tokens, &*self.issued.borrow()) {
+                if tokens.issued_at.is_none() && tokens.access == *access {
+                    tokens.issued_at = Some(*issued);
+                }
+            }
+            Ok(tokens)
         })
     }
 
@@ -140,6 +155,7 @@ impl TokenVault {
     /// expiry from an older set survives. The access token is written last, so a reader that sees
     /// the new access token also sees its companions.
     pub fn save(&self, tokens: &TokenSet, on_fallback: &dyn Fn(Fallback)) {
+        *self.issued.borrow_mut() = tokens.issued_at.map(|issued| (tokens.access.clone(), issued));
         self.write(Some(tokens), Operation::Write, on_fallback);
     }
 
@@ -219,6 +235,7 @@ mod tests {
             access: Secret::new(access).expect("usable"),
             refresh: refresh.and_then(Secret::new),
             expires_at,
+            issued_at: None,
         }
     }
 
@@ -256,6 +273,18 @@ mod tests {
             self.0.borrow_mut().push(cat(&["remove ", key]));
             Ok(())
         }
+    }
+
+    #[test]
+    fn an_opaque_tokens_lifetime_is_remembered_while_it_is_the_stored_one() {
+        let vault = TokenVault::new(StorageKeys::default(), Box::new(MemoryStore::default()));
+        let mut tokens = set("opaque", Some("r"), Some(61_000.0));
+        tokens.issued_at = Some(1_000.0);
+        vault.save(&tokens, &|_| {});
+        assert_eq!(vault.load(&|_| {}).and_then(|t| t.issued_at), Some(1_000.0));
+        // Other code stores another token: its lifetime is not known.
+        vault.primary.set("access_token", "other").expect("stored");
+        assert_eq!(vault.load(&|_| {}).map(|t| t.issued_at), Some(None));
     }
 
     #[test]

@@ -36,6 +36,7 @@ fn tokens(access: &str, refresh: &str, expires_at: f64) -> TokenSet {
         access: Secret::new(access).unwrap(),
         refresh: Secret::new(refresh),
         expires_at: Some(expires_at),
+        issued_at: None,
     }
 }
 

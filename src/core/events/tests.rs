@@ -179,6 +179,7 @@ fn no_event_carries_a_token() {
         access: Secret::new(access).expect("a token"),
         refresh: Secret::new(REFRESH),
         expires_at: Some(expires_at),
+        issued_at: None,
     };
     let expired = set(ACCESS, NOW - 1.0);
     let renewed = set(RENEWED, NOW + 3_600_000.0);

@@ -5,6 +5,7 @@ fn set(access: &str, refresh: Option<&str>, expires_at: Option<f64>) -> TokenSet
         access: Secret::new(access).expect("usable"),
         refresh: refresh.map(|r| Secret::new(r).expect("usable")),
         expires_at,
+        issued_at: None,
     }
 }
 
