@@ -390,6 +390,31 @@ export interface AuthOptions {
 	@default true, but false with `storage: 'memory'` (tokens in memory belong to one page)
 	*/
 	crossTab?: boolean;
+
+	/**
+	How a refresh call that failed transiently (no answer, a 5xx, a 429 or a 408) is tried again:
+	`attempts` more times, after `baseDelay` ms doubled at each try up to `maxDelay` ms, of which a
+	random half is waited (jitter); a `Retry-After` header is honoured instead (up to 60 s). Every
+	wait stays within the refresh timeout: when the next try would not fit, the last answer is the
+	outcome (a `RefreshError`, never a logout). The custom refresh function is not retried.
+
+	@default { attempts: 3, baseDelay: 250, maxDelay: 4000 }
+
+	@example
+	```
+	retry: { attempts: 0 } // one try only
+	```
+	*/
+	retry?: { attempts?: number; baseDelay?: number; maxDelay?: number };
+
+	/**
+	At most `count` refreshes in any `per` seconds. A server that keeps answering "expired" for the
+	tokens it has just issued would otherwise cause a refresh for every request: beyond the limit,
+	requests reject with a `RefreshError` whose reason is `'rate-limited'`, and no call is made.
+
+	@default { count: 10, per: 60 }
+	*/
+	renewLimit?: { count?: number; per?: number };
 }
 
 /**
@@ -499,6 +524,8 @@ Why a refresh failed without ending the session.
 - `'no-refresh-token'`: there is no refresh token to send (and no custom refresh function).
 - `'lock-timeout'`: another tab held the refresh lock for longer than the refresh timeout plus
   2 seconds; this tab did not refresh without it.
+- `'rate-limited'`: more refreshes than `renewLimit` allows (a server that keeps refusing the tokens
+  it has just issued); no call was made.
 */
 export type RefreshFailureReason =
 	| 'network'
@@ -507,7 +534,8 @@ export type RefreshFailureReason =
 	| 'malformed'
 	| 'function'
 	| 'no-refresh-token'
-	| 'lock-timeout';
+	| 'lock-timeout'
+	| 'rate-limited';
 
 /** What `onSessionExpired` receives. */
 export interface SessionExpiredInfo {

@@ -16,11 +16,12 @@ use crate::core::machine::{
     RequestId, SessionEnd,
 };
 use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
-use crate::core::refresh::{build_request, read_answer, Scalar};
+use crate::core::refresh::{build_request, read_answer, PlainRequest, Scalar};
+use crate::core::retry::{is_transient, retry_after_ms, Renewals};
 use crate::core::tokens::{TokenError, TokenSet};
 use crate::core::vault::TokenVault;
 use crate::flag::Flag;
-use crate::ports::{KeyValueStore, Platform};
+use crate::ports::{KeyValueStore, Platform, RefreshAnswer};
 use std::cell::{Cell, RefCell};
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -127,6 +128,8 @@ pub struct Client<P: Platform> {
     /// The tokens the machine decided to refresh with (those of the input that started the
     /// refresh, kept when the tabs coordinate): what the cross-tab record is compared with.
     refresh_basis: RefCell<Option<TokenSet>>,
+    /// The refreshes made lately, against `renewLimit`.
+    renewals: RefCell<Renewals>,
     /// Raised by `dispose()`; the refresh task waits on it.
     disposal: Flag,
     coordination: Cell<Coordination>,
@@ -168,6 +171,7 @@ impl<P: Platform> Client<P> {
             refresh_started: Cell::new(0.0),
             refresh_cause: RefCell::new(None),
             refresh_basis: RefCell::new(None),
+            renewals: RefCell::new(Renewals::default()),
             disposal: Flag::default(),
             coordination: Cell::new(Coordination::Unknown),
         }
@@ -441,12 +445,44 @@ impl<P: Platform> Client<P> {
         self.feed(Input::RefreshFinished { result: &result, tokens: tokens.as_ref() });
     }
 
-    /// Calls the refresh endpoint (or the app's refresh function) with `tokens`.
+    /// Calls the refresh endpoint until it answers something other than a transient failure
+    /// (no answer, 5xx, 429, 408), at most `1 + retry.attempts` times, waiting between tries as
+    /// the retry policy says and never past the refresh timeout: the last answer or error.
+    async fn call_with_retries(&self, plain: &PlainRequest) -> Result<RefreshAnswer<P::Body>, P::Error> {
+        let started = self.platform.now();
+        let mut retry = 0;
+        loop {
+            let answer = self.platform.call_refresh(plain).await;
+            let status = answer.as_ref().ok().map(|answer| answer.status);
+            if retry >= self.config.retry.attempts || !is_transient(status) {
+                return answer;
+            }
+            let now = self.platform.now();
+            let asked = answer
+                .as_ref()
+                .ok()
+                .and_then(|a| a.retry_after.as_deref())
+                .and_then(|h| retry_after_ms(h, now));
+            let delay = self.config.retry.delay_ms(retry, self.platform.random(), asked);
+            if now + delay - started >= self.config.timeout_ms {
+                // No time left for another try: this answer is the outcome.
+                return answer;
+            }
+            self.platform.sleep(delay as u32).await;
+            retry += 1;
+        }
+    }
+
+    /// Calls the refresh endpoint (or the app's refresh function) with `tokens`, unless the
+    /// renewal limit is reached.
     async fn perform_refresh(&self, tokens: Option<&TokenSet>) -> RefreshResult {
         let failed = |kind, status| RefreshResult::Failed(RefreshFailure { kind, status });
         let Some(tokens) = tokens else {
             return failed(FailureKind::NoRefreshToken, None);
         };
+        if !self.renewals.borrow_mut().admit(self.platform.now(), &self.config.renew_limit) {
+            return failed(FailureKind::RateLimited, None);
+        }
         let endpoint = match &self.config.refresher {
             Refresher::Custom(function) => {
                 return match self.platform.call_refresh_function(function, tokens).await {
@@ -470,7 +506,7 @@ impl<P: Platform> Client<P> {
             return failed(FailureKind::NoRefreshToken, None);
         };
         let plain = build_request(endpoint, self.config.base_url.as_deref(), tokens, refresh);
-        let (status, body) = match self.platform.call_refresh(&plain).await {
+        let RefreshAnswer { status, body, .. } = match self.call_with_retries(&plain).await {
             Ok(answer) => answer,
             Err(error) => return self.refresh_failed(error, FailureKind::Network),
         };

@@ -105,12 +105,23 @@ pub trait Transport: Values {
     /// The string or number at a dotted path of a parsed body.
     fn lookup(&self, body: &Self::Body, path: &str) -> Option<Scalar>;
 
-    /// Calls the refresh endpoint: its status and parsed JSON body. Dropping the future aborts
-    /// the call.
+    /// Calls the refresh endpoint: its status, parsed JSON body and `Retry-After` header.
+    /// Dropping the future aborts the call.
     fn call_refresh(
         &self,
         request: &PlainRequest,
-    ) -> impl Future<Output = Result<(u16, Option<Self::Body>), Self::Error>>;
+    ) -> impl Future<Output = Result<RefreshAnswer<Self::Body>, Self::Error>>;
+}
+
+/// The refresh endpoint's answer, as the driver needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshAnswer<B> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The parsed JSON body, when it was JSON.
+    pub body: Option<B>,
+    /// The `Retry-After` header, when there was one.
+    pub retry_after: Option<String>,
 }
 
 /// Calls the app back: its matchers, its refresh function, its session-expired callback and its
@@ -160,6 +171,9 @@ pub trait Timer {
 
     /// Runs `task` in the background.
     fn spawn(&self, task: impl Future<Output = ()> + 'static);
+
+    /// A random number in [0, 1), for the jitter of retries.
+    fn random(&self) -> f64;
 }
 
 pub use crate::core::tabs::CrossTabOff;

@@ -16,12 +16,13 @@ use fetch_with_refresh::core::options::{
     ResponsePaths, SendPlacement, StorageKeys,
 };
 use fetch_with_refresh::core::refresh::{PlainRequest, Scalar};
+use fetch_with_refresh::core::retry::{RenewLimit, RetryPolicy};
 use fetch_with_refresh::core::tabs::SharedRecord;
 use fetch_with_refresh::core::tokens::TokenSet;
 use fetch_with_refresh::core::vault::MemoryStore;
 use fetch_with_refresh::ports::{
-    App, CrossTabOff, Destination, KeyValueStore, Prepared, StoreError, Tabs, Timer, Transport, Values,
-    WithBody,
+    App, CrossTabOff, Destination, KeyValueStore, Prepared, RefreshAnswer, StoreError, Tabs, Timer,
+    Transport, Values, WithBody,
 };
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
@@ -220,6 +221,13 @@ struct World {
     /// When set, a refresh issues JWTs whose `iat`/`exp` follow the server's clock, this many ms
     /// from the local one, and no `expires_in`.
     server_clock: Cell<Option<f64>>,
+    /// Answers the next refresh calls get before the mode applies: (status, `Retry-After`); status
+    /// 0 is a network error.
+    scripted_failures: RefCell<std::collections::VecDeque<(u16, Option<&'static str>)>>,
+    /// The API refuses every token, even those just issued.
+    refuse_all: Cell<bool>,
+    /// When each refresh call arrived (the fake clock).
+    refresh_times: RefCell<Vec<f64>>,
     /// Runs once, when the next refresh call reaches the backend.
     on_refresh_call: RefCell<Option<Box<dyn FnOnce()>>>,
     listeners_forgotten: Cell<bool>,
@@ -315,14 +323,17 @@ impl Future for Answer {
 }
 
 /// The refresh call; counts itself as dropped when it ends without answering (an abort).
+/// What the fake refresh endpoint answers.
+type RefreshReply = Result<RefreshAnswer<Value>, Error>;
+
 struct RefreshCall {
     world: Rc<World>,
-    answer: Option<Result<(u16, Option<Value>), Error>>,
+    answer: Option<RefreshReply>,
     yielded: bool,
 }
 
 impl Future for RefreshCall {
-    type Output = Result<(u16, Option<Value>), Error>;
+    type Output = RefreshReply;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if !self.yielded {
             self.yielded = true;
@@ -436,7 +447,8 @@ impl Transport for Fake {
             Some((_, value)) => Some(value.trim_start_matches("Bearer ").to_owned()),
             None => url.split("token=").nth(1).map(str::to_owned),
         };
-        let ok = token.is_some_and(|t| self.world.valid.borrow().contains(&t));
+        let ok =
+            !self.world.refuse_all.get() && token.is_some_and(|t| self.world.valid.borrow().contains(&t));
         let response = match (ok, self.world.expired_as_code.get()) {
             (true, _) => Response::json(200, json!({"code": 0, "data": "ok"})),
             (false, false) => Response::json(401, json!({"error": "expired"})),
@@ -476,15 +488,25 @@ impl Transport for Fake {
         }
     }
 
-    fn call_refresh(
-        &self,
-        request: &PlainRequest,
-    ) -> impl Future<Output = Result<(u16, Option<Value>), Error>> {
+    fn call_refresh(&self, request: &PlainRequest) -> impl Future<Output = RefreshReply> {
         let world = &self.world;
         if let Some(hook) = world.on_refresh_call.borrow_mut().take() {
             hook();
         }
         world.refresh_calls.borrow_mut().push(request.clone());
+        world.refresh_times.borrow_mut().push(world.now.get());
+        let scripted = world.scripted_failures.borrow_mut().pop_front();
+        if let Some((status, retry_after)) = scripted {
+            let answer = match status {
+                0 => Err(Error("TypeError: Failed to fetch".into())),
+                status => Ok(RefreshAnswer {
+                    status,
+                    body: Some(json!({"error": "busy"})),
+                    retry_after: retry_after.map(str::to_owned),
+                }),
+            };
+            return RefreshCall { world: Rc::clone(world), answer: Some(answer), yielded: false };
+        }
         let n = world.refresh_count();
         let sent = request.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok());
         let sent = sent.and_then(|b| b["refresh_token"].as_str().map(str::to_owned));
@@ -505,11 +527,13 @@ impl Transport for Fake {
                 };
                 world.valid.borrow_mut().push(access);
                 *world.refresh_token.borrow_mut() = format!("R{n}");
-                Some(Ok((200, Some(answer))))
+                Some(Ok(RefreshAnswer { status: 200, body: Some(answer), retry_after: None }))
             }
-            RefreshMode::Renew | RefreshMode::Refuse => {
-                Some(Ok((401, Some(json!({"error": "invalid_grant"})))))
-            }
+            RefreshMode::Renew | RefreshMode::Refuse => Some(Ok(RefreshAnswer {
+                status: 401,
+                body: Some(json!({"error": "invalid_grant"})),
+                retry_after: None,
+            })),
             RefreshMode::Offline => Some(Err(Error("TypeError: Failed to fetch".into()))),
             RefreshMode::Hang => None,
         };
@@ -603,6 +627,10 @@ impl Timer for Fake {
             hook();
         }
         self.executor.spawn(task);
+    }
+
+    fn random(&self) -> f64 {
+        0.5
     }
 }
 
@@ -814,6 +842,8 @@ fn config() -> Config<Function> {
         code_field: "code".to_owned(),
         on_session_expired: None,
         storage_keys: StorageKeys::default(),
+        retry: RetryPolicy::default(),
+        renew_limit: RenewLimit::default(),
         coordination: None,
     }
 }
@@ -975,8 +1005,10 @@ fn a_network_failure_keeps_the_tokens_and_carries_the_cause() {
     h.world.refresh_mode.set(Some(RefreshMode::Offline));
     h.login(false, None);
     let outcome = h.fetch(call("/me"));
-    h.run();
+    // Tried 4 times (3 retries), then it fails.
+    run_for(&h, 2_000.0, 1.0);
     assert_eq!(error(&outcome), "RefreshError:Network (cause: TypeError: Failed to fetch)");
+    assert_eq!(h.world.refresh_count(), 4);
     assert_eq!(h.client.get_tokens().unwrap().refresh.unwrap().expose(), "R0", "tokens kept");
 }
 
@@ -1592,4 +1624,95 @@ fn a_clock_an_hour_off_neither_blocks_requests_nor_refreshes_more_than_once_per_
             "offset {offset}: {refreshes} refresh calls for ~3 token lifetimes"
         );
     }
+}
+
+/// Runs `h` until it is idle, then advances the fake clock in steps of `step_ms` up to `total_ms`.
+fn run_for(h: &Harness, total_ms: f64, step_ms: f64) {
+    h.run();
+    let mut elapsed = 0.0;
+    while elapsed < total_ms {
+        h.world.advance(step_ms);
+        h.run();
+        elapsed += step_ms;
+    }
+}
+
+#[test]
+fn transient_refresh_failures_are_retried_with_backoff() {
+    let h = Harness::new(config());
+    // A 503, then no answer at all, then the endpoint works.
+    h.world.scripted_failures.borrow_mut().extend([(503, None), (0, None)]);
+    h.login(true, Some(NOW - 1.0));
+    let outcome = h.fetch(call("/me"));
+    run_for(&h, 2_000.0, 0.5);
+    assert!(ok(&outcome), "the request succeeded after two retries");
+    // Half of the exponential step plus half of it times the jitter (0.5 here): 187.5, 375 ms.
+    let times: Vec<f64> = h.world.refresh_times.borrow().iter().map(|t| t - NOW).collect();
+    assert_eq!(times, [0.0, 187.0, 562.0]);
+    assert!(!h.world.events.borrow().contains(&"session-expired"), "never a logout");
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let h = Harness::new(config());
+    h.world.scripted_failures.borrow_mut().push_back((429, Some("2")));
+    h.login(true, Some(NOW - 1.0));
+    let outcome = h.fetch(call("/me"));
+    run_for(&h, 3_000.0, 10.0);
+    assert!(ok(&outcome));
+    let times: Vec<f64> = h.world.refresh_times.borrow().iter().map(|t| t - NOW).collect();
+    assert_eq!(times, [0.0, 2_000.0]);
+}
+
+#[test]
+fn retries_stay_inside_the_refresh_timeout_and_end_in_a_refresh_error() {
+    let h = Harness::new(config());
+    // The server asks for 9 s each time; the timeout is 10 s: one retry fits, a second does not.
+    h.world.scripted_failures.borrow_mut().extend([(503, Some("9")), (503, Some("9")), (503, Some("9"))]);
+    h.login(true, Some(NOW - 1.0));
+    let outcome = h.fetch(call("/me"));
+    run_for(&h, 12_000.0, 100.0);
+    assert_eq!(error(&outcome), "RefreshError:Status", "the last answer, not a timeout");
+    assert_eq!(h.world.refresh_count(), 2);
+    assert_eq!(h.client.get_tokens().unwrap().refresh.unwrap().expose(), "R0", "tokens kept");
+    assert!(h.world.timers.borrow().is_empty(), "no timer left behind");
+}
+
+#[test]
+fn answers_that_another_try_would_repeat_are_not_retried() {
+    for status in [400, 403, 404] {
+        let h = Harness::new(config());
+        h.world.scripted_failures.borrow_mut().push_back((status, None));
+        h.login(true, Some(NOW - 1.0));
+        let outcome = h.fetch(call("/me"));
+        run_for(&h, 2_000.0, 10.0);
+        assert_eq!(error(&outcome), "RefreshError:Status", "{status}");
+        assert_eq!(h.world.refresh_count(), 1, "{status}");
+    }
+}
+
+#[test]
+fn a_server_that_refuses_every_new_token_meets_the_renewal_limit() {
+    let h = Harness::new(config());
+    h.world.refuse_all.set(true);
+    h.login(false, None);
+    let mut outcomes = Vec::new();
+    for i in 0..15 {
+        outcomes.push(h.fetch(call(&format!("/items/{i}"))));
+        h.run();
+        h.world.advance(100.0);
+    }
+    h.run();
+    assert_eq!(h.world.refresh_count(), 10, "the default limit: 10 refreshes a minute");
+    let limited = outcomes
+        .iter()
+        .filter(|o| matches!(&*o.borrow(), Some(Err(e)) if e.0 == "RefreshError:RateLimited"))
+        .count();
+    assert_eq!(limited, 5);
+    // A minute later, renewals are allowed again.
+    h.world.advance(60_000.0);
+    let later = h.fetch(call("/later"));
+    h.run();
+    assert_eq!(h.world.refresh_count(), 11);
+    assert!(later.borrow().is_some());
 }

@@ -41,6 +41,7 @@ named!(FailureKind {
     Function => "function",
     NoRefreshToken => "no-refresh-token",
     LockTimeout => "lock-timeout",
+    RateLimited => "rate-limited",
 });
 
 /// The message of `SessionExpiredError`.
@@ -58,6 +59,9 @@ pub fn refresh_message(kind: FailureKind) -> &'static str {
         FailureKind::Malformed => "Token refresh failed: the answer was not JSON or had no access token.",
         FailureKind::Function => "Token refresh failed: the refresh function threw or rejected.",
         FailureKind::NoRefreshToken => "Token refresh failed: there is no refresh token to refresh with.",
+        FailureKind::RateLimited => {
+            "Token refresh failed: too many refreshes in a short time (renewLimit); the server keeps refusing new tokens."
+        }
         FailureKind::LockTimeout => {
             "Token refresh failed: another tab held the refresh lock for longer than the refresh timeout."
         }

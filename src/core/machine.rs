@@ -47,6 +47,8 @@ pub enum FailureKind {
     NoRefreshToken,
     /// Another tab held the refresh lock for longer than this tab would wait.
     LockTimeout,
+    /// The renewal limit (`renewLimit`) was reached: the server keeps refusing fresh tokens.
+    RateLimited,
 }
 
 /// A transient refresh failure: the tokens are kept.

@@ -10,6 +10,7 @@
 //!   errors;
 //! - [`origin`]: the origin of a URL, and which origins receive the token;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
+//! - [`retry`]: which refresh failures are tried again and when, and the renewal limit;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
 //! - [`tabs`]: what the tabs of one profile tell each other, and what a tab decides with it;
 //! - [`events`], [`errors`]: what reaches JavaScript (event types and payloads, error names and
@@ -29,6 +30,7 @@ pub mod options;
 pub mod origin;
 pub mod policy;
 pub mod refresh;
+pub mod retry;
 pub mod settings;
 pub mod tabs;
 pub mod text;

@@ -65,7 +65,7 @@ mod tests {
         let counts = [
             ("event types", check::<EventKind>(), 9),
             ("triggers", check::<Trigger>(), 4),
-            ("failure reasons", check::<FailureKind>(), 7),
+            ("failure reasons", check::<FailureKind>(), 8),
             ("session-end reasons", check::<EndReason>(), 6),
             ("replay reasons", check::<ReplayReason>(), 2),
             ("token sources", check::<TokenSource>(), 5),

@@ -266,6 +266,10 @@ pub struct Config<F> {
     pub on_session_expired: Option<F>,
     /// Storage keys.
     pub storage_keys: StorageKeys,
+    /// How transient refresh failures are tried again (`retry`).
+    pub retry: crate::core::retry::RetryPolicy,
+    /// At most so many refreshes in so long (`renewLimit`).
+    pub renew_limit: crate::core::retry::RenewLimit,
     /// The name the tabs coordinate their refreshes under
     /// ([`crate::core::tabs::coordination_name`]); `None` with `crossTab: false`.
     pub coordination: Option<String>,

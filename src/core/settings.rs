@@ -23,6 +23,7 @@ use super::options::{
     DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS, MAX_TIMER_MS,
 };
 use super::origin::{default_allowed_origins, origin_of};
+use super::retry::{RenewLimit, RetryPolicy};
 use super::tabs::coordination_name;
 use crate::core::text::cat;
 use core::fmt;
@@ -343,6 +344,23 @@ struct RawOptions<V> {
     fetch: Slot<V>,
     timeout: Slot<V>,
     cross_tab: Slot<V>,
+    retry: Slot<V>,
+    renew_limit: Slot<V>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default, bound = "V: Deserialize<'de> + Default")]
+struct RawRetry<V> {
+    attempts: Slot<V>,
+    base_delay: Slot<V>,
+    max_delay: Slot<V>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default, bound = "V: Deserialize<'de> + Default")]
+struct RawRenewLimit<V> {
+    count: Slot<V>,
+    per: Slot<V>,
 }
 
 #[derive(Deserialize, Default)]
@@ -470,6 +488,10 @@ const CODES: &str = "an array of codes (numbers or strings) such as [50014]";
 const ORIGINS: &str = "an array of origins such as ['https://api.example.com']";
 const SAME_SITE: &str = "'Strict', 'Lax' or 'None'";
 const BOOLEAN: &str = "true or false";
+const ATTEMPTS: &str = "a whole number of retries from 0 to 10";
+const DELAY: &str = "a number of milliseconds from 0 to 2147483647";
+const COUNT: &str = "a whole number of refreshes from 1 to 1000";
+const PER: &str = "a number of seconds above 0";
 
 /// The options, validated, with the defaults applied: what the client is built from.
 #[derive(Debug)]
@@ -526,6 +548,9 @@ pub fn validate<H: Host>(
     let coordination =
         cross_tab.then(|| coordination_name(storage.name(), &storage_keys.access, &storage_keys.refresh));
 
+    let retry = r.retry(&o.retry)?;
+    let renew_limit = r.renew_limit(&o.renew_limit)?;
+
     let config = Config {
         base_url,
         allowed_origins,
@@ -538,6 +563,8 @@ pub fn validate<H: Host>(
         code_field: code_field.unwrap_or_else(|| DEFAULT_CODE_FIELD.to_owned()),
         on_session_expired,
         storage_keys,
+        retry,
+        renew_limit,
         coordination,
     };
     Ok(Settings { config, storage, cookie, fetch })
@@ -695,6 +722,46 @@ impl<H: Host> Reader<'_, H> {
             same_site,
             secure: self.flag(&c.secure, "cookie.secure")?,
             max_age: self.number(&c.max_age, "cookie.maxAge", 0.0, f64::MAX, SECONDS)?,
+        })
+    }
+
+    fn retry(&self, slot: &Slot<H::Value>) -> Result<RetryPolicy, OptionError> {
+        let defaults = RetryPolicy::default();
+        let Some(o) = self.section::<RawRetry<H::Value>>(slot, "retry")? else { return Ok(defaults) };
+        let attempts = self.number(&o.attempts, "retry.attempts", 0.0, 10.0, ATTEMPTS)?;
+        if attempts.is_some_and(|n| n.fract() != 0.0) {
+            return Err(invalid("retry.attempts", ATTEMPTS, Kind::Number));
+        }
+        let base = self.number(&o.base_delay, "retry.baseDelay", 0.0, MAX_TIMER_MS, DELAY)?;
+        let max = self.number(&o.max_delay, "retry.maxDelay", 0.0, MAX_TIMER_MS, DELAY)?;
+        let policy = RetryPolicy {
+            attempts: attempts.map_or(defaults.attempts, |n| n as u32),
+            base_delay_ms: base.unwrap_or(defaults.base_delay_ms),
+            max_delay_ms: max.unwrap_or(defaults.max_delay_ms),
+        };
+        if policy.max_delay_ms < policy.base_delay_ms {
+            return Err(invalid(
+                "retry.maxDelay",
+                "a number of milliseconds not below retry.baseDelay",
+                Kind::Number,
+            ));
+        }
+        Ok(policy)
+    }
+
+    fn renew_limit(&self, slot: &Slot<H::Value>) -> Result<RenewLimit, OptionError> {
+        let defaults = RenewLimit::default();
+        let Some(o) = self.section::<RawRenewLimit<H::Value>>(slot, "renewLimit")? else {
+            return Ok(defaults);
+        };
+        let count = self.number(&o.count, "renewLimit.count", 1.0, 1000.0, COUNT)?;
+        if count.is_some_and(|n| n.fract() != 0.0) {
+            return Err(invalid("renewLimit.count", COUNT, Kind::Number));
+        }
+        let per = self.number(&o.per, "renewLimit.per", 0.001, MAX_TIMER_MS / 1000.0, PER)?;
+        Ok(RenewLimit {
+            count: count.map_or(defaults.count, |n| n as u32),
+            per_ms: per.map_or(defaults.per_ms, |s| s * 1000.0),
         })
     }
 

@@ -142,6 +142,10 @@ impl TokenSet {
                 (exp, _) => (exp, None),
             },
         };
+        // `expiresIn: 1e308` overflows to infinity: as unusable as a negative lifetime.
+        if expires_at.is_some_and(|at| !at.is_finite()) {
+            return Err(TokenError::BadExpiry);
+        }
         Ok(TokenSet { access, refresh, expires_at, issued_at })
     }
 
@@ -279,6 +283,8 @@ mod tests {
             assert_eq!(set.expires_at, Some(now + 900_000.0), "skew {skew}");
             assert_eq!(set.issued_at, Some(now), "skew {skew}");
         }
+        // A lifetime so long that the expiry overflows is refused.
+        assert_eq!(TokenSet::from_input(input(Some(1e308), None), 5_000.0, None), Err(TokenError::BadExpiry));
         // expiresIn counts from the arrival.
         let set = TokenSet::from_input(input(Some(60.0), None), 5_000.0, None).expect("valid");
         assert_eq!((set.expires_at, set.issued_at), (Some(65_000.0), Some(5_000.0)));

@@ -6,7 +6,7 @@
 use crate::core::classify::{should_read_body, Head, BODY_READ_CAP};
 use crate::core::refresh::{PlainRequest, Scalar};
 use crate::core::url;
-use crate::ports::{Destination, Prepared, Transport};
+use crate::ports::{Destination, Prepared, RefreshAnswer, Transport};
 use crate::web::abort::AbortWatch;
 use crate::web::platform::WebPlatform;
 use crate::web::{errors, js};
@@ -154,19 +154,20 @@ impl Transport for WebPlatform {
     fn call_refresh(
         &self,
         plain: &PlainRequest,
-    ) -> impl Future<Output = Result<(u16, Option<JsValue>), JsValue>> {
+    ) -> impl Future<Output = Result<RefreshAnswer<JsValue>, JsValue>> {
         let built = build_refresh(plain);
         async move {
             let (request, abort) = built?;
             let response = self.fetch_response(&request, &JsValue::UNDEFINED).await?;
             let head = self.head(&response);
+            let retry_after = response.headers().get("retry-after").ok().flatten();
             let (_, body) = if should_read_body(true, &head, BODY_READ_CAP) {
                 self.read(response, BODY_READ_CAP).await?
             } else {
                 (response, None)
             };
             drop(abort);
-            Ok((head.status, body))
+            Ok(RefreshAnswer { status: head.status, body, retry_after })
         }
     }
 }

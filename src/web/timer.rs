@@ -48,4 +48,8 @@ impl Timer for WebPlatform {
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
         wasm_bindgen_futures::spawn_local(task);
     }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
 }

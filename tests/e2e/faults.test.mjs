@@ -14,26 +14,29 @@ after(async () => h?.close());
 beforeEach(async () => h.fresh());
 afterEach(() => h.assertNoPageProblems());
 
+// `calls`: refresh calls for the waiting requests. A 500 is transient: tried again 3 times (short
+// delays here, so that all 4 tries fit in the timeout), and it fails every time.
+const RETRY = { attempts: 3, baseDelay: 10, maxDelay: 20 };
 const CASES = [
-  { kind: '500', reason: 'status' },
-  { kind: 'malformed', reason: 'malformed' },
-  { kind: 'hang', reason: 'timeout' },
+  { kind: '500', reason: 'status', faults: 4, calls: 4 },
+  { kind: 'malformed', reason: 'malformed', faults: 1, calls: 1 },
+  { kind: 'hang', reason: 'timeout', faults: 1, calls: 1 },
 ];
 
-for (const { kind, reason } of CASES) {
+for (const { kind, reason, faults, calls } of CASES) {
   test(`refresh fault "${kind}" rejects with RefreshError (${reason}) and keeps the session`, { timeout: 30_000 }, async (t) => {
     // The token is expired by the local clock, so every request waits for the one refresh before
     // going out: all of them are deterministically "waiting requests" when it fails.
     await h.run(
-      ([B, timeout, expiresAt]) =>
+      ([B, timeout, expiresAt, retry]) =>
         window.kit.start('s001', B, {
-          options: { storage: 'memory', refresh: { url: '/api/v1/refresh_token', timeout } },
+          options: { storage: 'memory', refresh: { url: '/api/v1/refresh_token', timeout }, retry },
           tokens: { expiresAt },
         }),
-      [h.B, REFRESH_TIMEOUT_MS, Date.now() - 1_000],
+      [h.B, REFRESH_TIMEOUT_MS, Date.now() - 1_000, RETRY],
     );
     const before = (await h.run(() => window.kit.summary())).tokens;
-    await h.admin('refresh-faults', { count: 1, kind });
+    await h.admin('refresh-faults', { count: faults, kind });
 
     const results = await h.run((n) => window.kit.concurrently(n, () => window.t.client.fetch('/api/me')), WAITING);
     for (const [i, r] of results.entries()) {
@@ -53,7 +56,7 @@ for (const { kind, reason } of CASES) {
     assert.equal(s.expiredCalls.length, 0, 'onSessionExpired must not be called');
     assert.ok(!s.eventTypes.includes('session-expired'));
     assert.equal(s.eventTypes.filter((type) => type === 'refresh-failure').length, 1);
-    assert.equal((await h.counters()).refreshCalls, 1, 'one refresh call for all the waiting requests');
+    assert.equal((await h.counters()).refreshCalls, calls, 'one refresh (and its retries) for all the waiting requests');
 
     assert.deepEqual((await h.counters()).tokensSeen, [], 'no request went out with the expired token');
 
@@ -61,6 +64,21 @@ for (const { kind, reason } of CASES) {
     const [next] = await h.run(() => window.kit.concurrently(1, () => window.t.client.fetch('/api/me')));
     assert.equal(next.error, undefined, JSON.stringify(next.error));
     assert.equal(next.status, 200);
-    assert.equal((await h.counters()).refreshCalls, 2);
+    assert.equal((await h.counters()).refreshCalls, calls + 1);
   });
 }
+
+test('a refresh that fails twice with a 500 is tried again and succeeds: the requests never notice', { timeout: 30_000 }, async (t) => {
+  await h.run(
+    ([B, expiresAt, retry]) =>
+      window.kit.start('s001', B, { options: { storage: 'memory', retry }, tokens: { expiresAt } }),
+    [h.B, Date.now() - 1_000, RETRY],
+  );
+  await h.admin('refresh-faults', { count: 2, kind: '500' });
+  const results = await h.run((n) => window.kit.concurrently(n, () => window.t.client.fetch('/api/me')), WAITING);
+  for (const [i, r] of results.entries()) assert.equal(r.status, 200, `request ${i}: ${JSON.stringify(r.error)}`);
+  const s = await h.run(() => window.kit.summary());
+  assert.equal((await h.counters()).refreshCalls, 3, 'two failed tries and a good one');
+  assert.deepEqual(s.eventTypes.filter((type) => type.startsWith('refresh-')), ['refresh-start', 'refresh-success']);
+  t.diagnostic(`${WAITING} requests answered after ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`);
+});

@@ -116,8 +116,12 @@ for (const name of FLAVOURS) {
     });
 
     test('inside the proactive window the request goes out at once and one refresh runs (rule 2)', TIMEOUT, async () => {
-      // The harness issues 1-hour tokens: a 2-hour window puts this one inside it.
-      const tokens = await h.run(([n, B]) => window.kit.start(n, B, { options: { proactiveWindow: 7200 } }), [name, h.B]);
+      // The harness issues 1-hour tokens. Said to expire in 20 minutes, this one is inside the
+      // default 30-minute window and in the second half of its life (no refresh in the first half).
+      const tokens = await h.run(
+        ([n, B]) => window.kit.start(n, B, { tokens: { expiresAt: Date.now() + 20 * 60 * 1000 } }),
+        [name, h.B],
+      );
       const [r] = await h.run(() => window.kit.concurrently(1, () => window.t.client.fetch('/api/me')));
       const [me] = assertAllOk([r], codeField);
       assert.equal(me.tokenJti, jwtPayload(tokens.accessToken).jti, 'sent with the still-valid token');

@@ -127,6 +127,9 @@ const everything: AuthOptions = {
 	accessExpired: byFunction,
 	sessionExpired: { status: [403], codes: ['SESSION_GONE', 50015] },
 	codeField: 'meta.code',
+	crossTab: true,
+	retry: { attempts: 2, baseDelay: 100, maxDelay: 1000 },
+	renewLimit: { count: 5, per: 30 },
 	onSessionExpired: async (info: SessionExpiredInfo) => {
 		const reason: 'refresh-rejected' | 'session-expired-response' | 'no-refresh-token' | 'refresh-function' | 'logout' | 'other-tab' = info.reason;
 		const status: number | undefined = info.status;
@@ -192,7 +195,7 @@ async function methods(): Promise<void> {
 			void x;
 		}),
 		client.on('refresh-failure', (e) => {
-			const r: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' | 'lock-timeout' = e.reason;
+			const r: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' | 'lock-timeout' | 'rate-limited' = e.reason;
 			const x: [number | undefined, number, number] = [e.status, e.durationMs, e.rejected];
 			void [r, x];
 		}),
@@ -242,7 +245,7 @@ function handle(error: unknown): string {
 			return 'login again';
 		case 'RefreshError': {
 			const r = e as RefreshError;
-			const reason: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' | 'lock-timeout' = r.reason;
+			const reason: 'network' | 'timeout' | 'status' | 'malformed' | 'function' | 'no-refresh-token' | 'lock-timeout' | 'rate-limited' = r.reason;
 			const status: number | undefined = r.status;
 			const cause: unknown = r.cause;
 			void [status, cause];

@@ -51,6 +51,7 @@ export const failureReasons = {
 	'function': 0,
 	'no-refresh-token': 0,
 	'lock-timeout': 0,
+	'rate-limited': 0,
 } satisfies Record<RefreshFailureEvent['reason'], 0>;
 
 /** Why a refresh failed (the error). */
@@ -62,6 +63,7 @@ export const errorReasons = {
 	'function': 0,
 	'no-refresh-token': 0,
 	'lock-timeout': 0,
+	'rate-limited': 0,
 } satisfies Record<RefreshError['reason'], 0>;
 
 /** Why the session ended. */

@@ -2,6 +2,7 @@
 //! `{"$fn": "name"}` is a function, `{"$throws": "key"}` an object whose getter `key` throws.
 
 use super::*;
+use crate::core::retry::{RenewLimit, RetryPolicy};
 use serde_json::Value;
 
 const PAGE: &str = "https://app.example.com/home";
@@ -105,7 +106,7 @@ fn endpoint(settings: &Settings<String, Value>) -> &RefreshEndpoint {
 
 const TOP_KEYS: &str =
     "baseURL, storage, storageKeys, cookie, attach, refresh, proactiveWindow, accessExpired, \
-sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab";
+sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab, retry, renewLimit";
 
 #[test]
 fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
@@ -216,6 +217,15 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""proactiveWindow": -1"#), "option `proactiveWindow` must be a number of seconds (0 or more) (got number)".into()),
         (with(r#""proactivewindow": 30"#), cat(&["unknown option `proactivewindow` (expected one of: ", TOP_KEYS, ")"])),
         (with(r#""crossTab": "yes""#), "option `crossTab` must be true or false (got string)".into()),
+        (with(r#""retry": {"attempts": 1.5}"#), "option `retry.attempts` must be a whole number of retries from 0 to 10 (got number)".into()),
+        (with(r#""retry": {"attempts": 11}"#), "option `retry.attempts` must be a whole number of retries from 0 to 10 (got number)".into()),
+        (with(r#""retry": {"baseDelay": -1}"#), "option `retry.baseDelay` must be a number of milliseconds from 0 to 2147483647 (got number)".into()),
+        (with(r#""retry": {"baseDelay": 500, "maxDelay": 100}"#), "option `retry.maxDelay` must be a number of milliseconds not below retry.baseDelay (got number)".into()),
+        (with(r#""retry": {"tries": 2}"#), "unknown option `retry.tries` (expected one of: attempts, baseDelay, maxDelay)".into()),
+        (with(r#""retry": 3"#), "option `retry` must be an object (got number)".into()),
+        (with(r#""renewLimit": {"count": 0}"#), "option `renewLimit.count` must be a whole number of refreshes from 1 to 1000 (got number)".into()),
+        (with(r#""renewLimit": {"per": 0}"#), "option `renewLimit.per` must be a number of seconds above 0 (got number)".into()),
+        (with(r#""renewLimit": {"window": 30}"#), "unknown option `renewLimit.window` (expected one of: count, per)".into()),
         (with(r#""crossTab": 1"#), "option `crossTab` must be true or false (got number)".into()),
         (with(r#""timeout": 0"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
         (with(r#""timeout": 2147483648"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
@@ -350,7 +360,9 @@ fn every_documented_option_is_read() {
             "allowedOrigins": ["https://api.test", "http://127.0.0.1:1", "/same-page", "HTTPS://API.TEST:443/x"],
             "fetch": {"$fn": "fetch"},
             "timeout": 2147483647,
-            "crossTab": false
+            "crossTab": false,
+            "retry": {"attempts": 5, "baseDelay": 100, "maxDelay": 1000},
+            "renewLimit": {"count": 4, "per": 30}
         }"#,
     );
     let c = &s.config;
@@ -366,6 +378,8 @@ fn every_documented_option_is_read() {
     assert_eq!(c.code_field, "meta.code");
     assert_eq!(c.on_session_expired.as_deref(), Some("onSessionExpired"));
     assert_eq!(c.coordination, None, "crossTab: false");
+    assert_eq!(c.retry, RetryPolicy { attempts: 5, base_delay_ms: 100.0, max_delay_ms: 1_000.0 });
+    assert_eq!(c.renew_limit, RenewLimit { count: 4, per_ms: 30_000.0 });
     assert_eq!(
         c.storage_keys,
         StorageKeys { access: "tk".into(), refresh: "rtk".into(), expires_at: "exp".into() }
