@@ -44,7 +44,7 @@ clippy: tools
 	cargo clippy --quiet -p fwr-backend --all-targets -- -D warnings
 
 test-native:
-	cargo test --quiet --lib --test machine --test client
+	cargo test --quiet --lib --test machine --test client --test properties
 
 test-server:
 	cargo test --quiet -p fwr-backend
