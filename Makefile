@@ -1,6 +1,6 @@
 # The two commands: `make test` and `make demo`. Both install what is missing first.
 .PHONY: test demo tools package size backend app fmt-check clippy test-native test-server test-types \
-	test-browser test-e2e twiggy clean
+	test-browser test-e2e twiggy fuzz clean
 
 PORT ?= 8787
 BACKEND := target/debug/fwr-backend
@@ -44,7 +44,7 @@ clippy: tools
 	cargo clippy --quiet -p fwr-backend --all-targets -- -D warnings
 
 test-native:
-	cargo test --quiet --lib --test machine --test client
+	cargo test --quiet --lib --test machine --test client --test properties
 
 test-server:
 	cargo test --quiet -p fwr-backend
@@ -57,6 +57,11 @@ test-browser: tools backend
 
 test-e2e: package backend app
 	node --test --test-timeout=120000 tests/e2e/ tests/pack/
+
+# libFuzzer over the pure core (fuzz/, on nightly; installs cargo-fuzz if missing): every target for
+# a bounded number of executions, 10 million in all, without a crash. Not part of `test`.
+fuzz:
+	scripts/fuzz.sh
 
 clean:
 	rm -rf target pkg node_modules www/app/node_modules www/app/dist
