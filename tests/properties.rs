@@ -150,10 +150,15 @@ proptest! {
     ) {
         let record = match ended {
             None => SharedRecord {
-                tokens: Some(TokenSet {
-                    access: Secret::new(access).unwrap(),
-                    refresh: refresh.map(|r| Secret::new(r).unwrap()),
-                    expires_at: expires_at.map(|at| at as f64),
+                tokens: Some({
+                    let access = Secret::new(access).unwrap();
+                    let expires_at = expires_at.map(|at| at as f64);
+                    TokenSet {
+                        issued_at: TokenSet::issued_from_jwt(&access, expires_at),
+                        access,
+                        refresh: refresh.map(|r| Secret::new(r).unwrap()),
+                        expires_at,
+                    }
                 }),
                 ended: None,
                 replaced,

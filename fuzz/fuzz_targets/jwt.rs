@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
             access: x.clone(),
             refresh: set.refresh.as_ref().map(|_| x.clone()),
             expires_at: set.expires_at,
+            issued_at: set.issued_at,
         };
         assert_eq!(format!("{set:?}"), format!("{blank:?}"));
     }

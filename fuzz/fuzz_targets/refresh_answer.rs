@@ -45,6 +45,7 @@ fn check(set: &TokenSet) {
         access: x.clone(),
         refresh: set.refresh.as_ref().map(|_| x.clone()),
         expires_at: set.expires_at,
+        issued_at: set.issued_at,
     };
     assert_eq!(format!("{set:?}"), format!("{blank:?}"));
 }

@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
                 access: x.clone(),
                 refresh: set.refresh.as_ref().map(|_| x.clone()),
                 expires_at: set.expires_at,
+                issued_at: set.issued_at,
             }),
             ..first.clone()
         };
@@ -41,7 +42,12 @@ fuzz_target!(|data: &[u8]| {
     let expires_at = bytes.get(..6).map(|b| b.iter().fold(0.0, |n, d| n * 256.0 + f64::from(*d)));
     let replaced = bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).take(8).collect();
     let record = SharedRecord {
-        tokens: Some(TokenSet { access, refresh: Secret::new(refresh), expires_at }),
+        tokens: Some(TokenSet {
+            issued_at: TokenSet::issued_from_jwt(&access, expires_at),
+            access,
+            refresh: Secret::new(refresh),
+            expires_at,
+        }),
         ended: None,
         replaced,
     };
