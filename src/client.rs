@@ -8,7 +8,7 @@
 
 use crate::core::attach;
 use crate::core::classify::{
-    classify, refresh_verdict, should_read_body, Class, Code, RefreshVerdict, BODY_READ_CAP,
+    classify, lacks_scope, refresh_verdict, should_read_body, Class, Code, RefreshVerdict, BODY_READ_CAP,
 };
 use crate::core::events::Fallback;
 use crate::core::machine::{
@@ -367,9 +367,14 @@ impl<P: Platform> Client<P> {
         };
         let code = body.as_ref().and_then(|body| self.code(body));
         let body = body.as_ref();
+        let error = body.and_then(|body| match self.platform.lookup(body, "error")? {
+            Scalar::Text(text) => Some(text),
+            Scalar::Number(_) => None,
+        });
         let class = classify(
             self.matches(&self.config.session_expired, head.status, code.as_ref(), body),
             self.matches(&self.config.access_expired, head.status, code.as_ref(), body),
+            lacks_scope(head.www_authenticate.as_deref(), error.as_deref()),
         );
         Ok((response, head.status, code, class))
     }

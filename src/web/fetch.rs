@@ -136,6 +136,7 @@ impl Transport for WebPlatform {
             status: response.status(),
             content_type: headers.get("content-type"),
             content_length: headers.get("content-length").and_then(|text| text.trim().parse().ok()),
+            www_authenticate: headers.get("www-authenticate"),
         }
     }
 
