@@ -361,6 +361,7 @@ struct RawCookie<V> {
     same_site: Slot<V>,
     secure: Slot<V>,
     max_age: Slot<V>,
+    host_prefix: Slot<V>,
 }
 
 #[derive(Deserialize, Default)]
@@ -701,12 +702,38 @@ impl<H: Host> Reader<'_, H> {
             Some("None") => Some(SameSite::None),
             Some(_) => return Err(invalid("cookie.sameSite", SAME_SITE, Kind::String)),
         };
+        let secure = self.flag(&c.secure, "cookie.secure")?;
+        let host_prefix = self.flag(&c.host_prefix, "cookie.hostPrefix")?.unwrap_or(false);
+        // A `__Host-` cookie is kept only when it is `Secure`, `Path=/` and has no `Domain`.
+        if host_prefix {
+            if domain.is_some() {
+                return Err(OptionError::new(
+                    "cookie.hostPrefix",
+                    Problem::Conflict { with: "cookie.domain" },
+                ));
+            }
+            if secure == Some(false) {
+                return Err(invalid(
+                    "cookie.secure",
+                    "true (or left out) with `cookie.hostPrefix`",
+                    Kind::Boolean,
+                ));
+            }
+            if path.as_deref().is_some_and(|path| path != "/") {
+                return Err(invalid(
+                    "cookie.path",
+                    "'/' (or left out) with `cookie.hostPrefix`",
+                    Kind::String,
+                ));
+            }
+        }
         Ok(CookieOptions {
             path,
             domain,
             same_site,
-            secure: self.flag(&c.secure, "cookie.secure")?,
+            secure,
             max_age: self.number(&c.max_age, "cookie.maxAge", 0.0, f64::MAX, SECONDS)?,
+            host_prefix,
         })
     }
 

@@ -249,8 +249,12 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""cookie": {"domain": "a b"}"#), "option `cookie.domain` must be a domain name (got string)".into()),
         (with(r#""cookie": {"domain": "a;b"}"#), "option `cookie.domain` must be a domain name (got string)".into()),
         (with(r#""cookie": {"maxAge": -1}"#), "option `cookie.maxAge` must be a number of seconds (0 or more) (got number)".into()),
-        (with(r#""cookie": {"httpOnly": true}"#), "unknown option `cookie.httpOnly` (expected one of: path, domain, sameSite, secure, maxAge)".into()),
+        (with(r#""cookie": {"httpOnly": true}"#), "unknown option `cookie.httpOnly` (expected one of: path, domain, sameSite, secure, maxAge, hostPrefix)".into()),
         (with(r#""cookie": "x""#), "option `cookie` must be an object (got string)".into()),
+        (with(r#""cookie": {"hostPrefix": "yes"}"#), "option `cookie.hostPrefix` must be true or false (got string)".into()),
+        (with(r#""cookie": {"hostPrefix": true, "domain": "example.com"}"#), "options `cookie.hostPrefix` and `cookie.domain` exclude each other".into()),
+        (with(r#""cookie": {"hostPrefix": true, "secure": false}"#), "option `cookie.secure` must be true (or left out) with `cookie.hostPrefix` (got boolean)".into()),
+        (with(r#""cookie": {"hostPrefix": true, "path": "/app"}"#), "option `cookie.path` must be '/' (or left out) with `cookie.hostPrefix` (got string)".into()),
         // attach.
         (with(r#""attach": {"header": "Bad Header"}"#), "option `attach.header` must be a header name such as 'Authorization' (got string)".into()),
         (with(r#""attach": {"header": ""}"#), "option `attach.header` must be a header name such as 'Authorization' (got string)".into()),
@@ -384,8 +388,16 @@ fn every_documented_option_is_read() {
             same_site: Some(SameSite::Strict),
             secure: Some(true),
             max_age: Some(3600.0),
+            host_prefix: false,
         }
     );
+    let host = accepted(
+        r#"{"refresh": {"url": "/r"}, "cookie": {"hostPrefix": true, "path": "/", "secure": true}}"#,
+    );
+    assert!(host.cookie.host_prefix);
+    let host =
+        accepted(r#"{"refresh": {"url": "/r"}, "cookie": {"hostPrefix": false, "domain": "example.com"}}"#);
+    assert!(!host.cookie.host_prefix);
     assert_eq!(s.fetch.as_deref(), Some("fetch"));
     let e = endpoint(&s);
     assert_eq!((e.url.as_str(), e.method.as_str()), ("/refreshJwt/{refreshToken}", "PUT"));
