@@ -245,6 +245,21 @@ export interface AuthOptions {
 		@default undefined (a session cookie, gone when the browser closes)
 		*/
 		maxAge?: number;
+		/**
+		Name the cookies `__Host-<key>` (`__Host-access_token`…): the browser then keeps them only when they
+		are `Secure`, `Path=/` and without `Domain`, so no subdomain and no plain-http page can set or shadow
+		them. Implies `secure: true`; a `domain`, `secure: false` or a `path` other than `'/'` with it is a
+		`TypeError`. Needs an https page (or localhost); your server reads the cookies under the prefixed
+		names.
+
+		@default false
+
+		@example
+		```
+		configure({ storage: 'cookie', cookie: { hostPrefix: true, sameSite: 'Strict' }, refresh: { url: '/auth/refresh' } });
+		```
+		*/
+		hostPrefix?: boolean;
 	};
 
 	/**
@@ -299,6 +314,11 @@ export interface AuthOptions {
 	Responses that mean "the access token expired": the request waits for a refresh, then is replayed once.
 	Replaces the default (it is not merged with it).
 
+	An answer that says the token lacks a scope (`WWW-Authenticate: Bearer error="insufficient_scope"`,
+	or a JSON body with `error: 'insufficient_scope'`) never counts, even if you list 403: a new token
+	has the same scopes. It reaches your code as it is. (On a cross-origin API the server must list
+	`WWW-Authenticate` in `Access-Control-Expose-Headers` for the header to be read.)
+
 	@default { status: [401], codes: [50014] }
 
 	@example
@@ -346,9 +366,11 @@ export interface AuthOptions {
 
 	/**
 	Origins (`scheme://host[:port]`) that receive the access token. Requests to any other origin go out
-	untouched.
+	untouched. On an https page an `http:` origin is a `TypeError` (the token would cross the network in
+	clear text), except loopback ones (`localhost`, `*.localhost`, `127.x.x.x`, `[::1]`); the same holds
+	for the origin of `refresh.url`.
 
-	@default the page's origin and `baseURL`'s origin
+	@default the page's origin and `baseURL`'s origin (an `http:` `baseURL` of an https page left out)
 
 	@example
 	```

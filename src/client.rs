@@ -8,7 +8,7 @@
 
 use crate::core::attach;
 use crate::core::classify::{
-    classify, refresh_verdict, should_read_body, Class, Code, RefreshVerdict, BODY_READ_CAP,
+    classify, lacks_scope, refresh_verdict, should_read_body, Class, Code, RefreshVerdict, BODY_READ_CAP,
 };
 use crate::core::events::Fallback;
 use crate::core::machine::{
@@ -371,10 +371,18 @@ impl<P: Platform> Client<P> {
         };
         let code = body.as_ref().and_then(|body| self.code(body));
         let body = body.as_ref();
-        let class = classify(
-            self.matches(&self.config.session_expired, head.status, code.as_ref(), body),
-            self.matches(&self.config.access_expired, head.status, code.as_ref(), body),
-        );
+        let session = self.matches(&self.config.session_expired, head.status, code.as_ref(), body);
+        let access = self.matches(&self.config.access_expired, head.status, code.as_ref(), body);
+        // Only an answer a matcher calls expired is checked for a missing scope: an answer that
+        // is not costs no further read.
+        let lacks = (session || access) && {
+            let error = body.and_then(|body| match self.platform.lookup(body, "error")? {
+                Scalar::Text(text) => Some(text),
+                Scalar::Number(_) => None,
+            });
+            lacks_scope(self.platform.challenge(&response).as_deref(), error.as_deref())
+        };
+        let class = classify(session, access, lacks);
         Ok((response, head.status, code, class))
     }
 

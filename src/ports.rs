@@ -94,6 +94,11 @@ pub trait Transport: Values {
     /// The status and the headers that decide whether the body is read.
     fn head(&self, response: &Self::Response) -> Head;
 
+    /// The `WWW-Authenticate` header of an answer (readable on a cross-origin answer only when
+    /// the server lists it in `Access-Control-Expose-Headers`). Read only for an answer that a
+    /// matcher calls expired.
+    fn challenge(&self, response: &Self::Response) -> Option<String>;
+
     /// Reads a JSON body once, at most `cap` bytes: the parsed body (`None` when it is not valid
     /// JSON or longer than `cap`) and an equal response for the caller, whose body is intact.
     fn read_json(

@@ -96,11 +96,19 @@ struct Response {
     content_type: Option<&'static str>,
     length: Option<u64>,
     body: Option<Value>,
+    /// `WWW-Authenticate`.
+    challenge: Option<&'static str>,
 }
 
 impl Response {
     fn json(status: u16, body: Value) -> Response {
-        Response { status, content_type: Some("application/json"), length: None, body: Some(body) }
+        Response {
+            status,
+            content_type: Some("application/json"),
+            length: None,
+            body: Some(body),
+            challenge: None,
+        }
     }
 }
 
@@ -201,6 +209,8 @@ struct World {
     valid: RefCell<Vec<String>>,
     /// "expired" as HTTP 401, or as HTTP 200 `{code: 50014}`.
     expired_as_code: Cell<bool>,
+    /// The answer to a refused token instead of "expired", when set.
+    refusal: RefCell<Option<Response>>,
     refresh_mode: Cell<Option<RefreshMode>>,
     refresh_token: RefCell<String>,
     /// Every attempt: (URL, header).
@@ -449,8 +459,10 @@ impl Transport for Fake {
         };
         let ok =
             !self.world.refuse_all.get() && token.is_some_and(|t| self.world.valid.borrow().contains(&t));
+        let refusal = self.world.refusal.borrow().clone();
         let response = match (ok, self.world.expired_as_code.get()) {
             (true, _) => Response::json(200, json!({"code": 0, "data": "ok"})),
+            (false, _) if refusal.is_some() => refusal.unwrap(),
             (false, false) => Response::json(401, json!({"error": "expired"})),
             (false, true) => Response::json(200, json!({"code": 50014})),
         };
@@ -468,6 +480,10 @@ impl Transport for Fake {
             content_type: response.content_type.map(str::to_owned),
             content_length: response.length,
         }
+    }
+
+    fn challenge(&self, response: &Response) -> Option<String> {
+        response.challenge.map(str::to_owned)
     }
 
     fn read_json(
@@ -1140,6 +1156,43 @@ fn business_codes_and_custom_matchers_classify_answers() {
     assert!(ok(&outcome));
     assert_eq!(h.world.refresh_count(), 1);
     assert!(seen.get() >= 2, "the custom matcher saw each answer");
+}
+
+#[test]
+fn a_missing_scope_is_handed_over_even_when_403_is_listed_as_expired() {
+    let forbidden = |challenge: Option<&'static str>, error: &str| Response {
+        challenge,
+        ..Response::json(403, json!({"error": error}))
+    };
+    let scope = Some(r#"Bearer realm="api", error="insufficient_scope", scope="admin""#);
+    let cases = [
+        // (answer, listed as expired, refreshes)
+        (forbidden(scope, "forbidden"), true, 0),
+        (forbidden(None, "insufficient_scope"), true, 0),
+        (forbidden(scope, "insufficient_scope"), false, 0),
+        // The app's explicit choice holds for any other 403, and the default does not include it.
+        (forbidden(Some(r#"Bearer error="invalid_token""#), "forbidden"), true, 1),
+        (forbidden(None, "forbidden"), false, 0),
+    ];
+    for (answer, listed, refreshes) in cases {
+        let mut config = config();
+        if listed {
+            let mut rules = default_access_expired();
+            rules.status.push(403);
+            config.access_expired = Matcher::Rules(rules);
+        }
+        let h = Harness::new(config);
+        *h.world.refusal.borrow_mut() = Some(answer.clone());
+        h.login(false, None);
+        let outcome = h.fetch(call("/admin"));
+        h.run();
+        assert_eq!(h.world.refresh_count(), refreshes, "{answer:?} listed: {listed}");
+        if refreshes == 0 {
+            let status = outcome.borrow().as_ref().map(|r| r.as_ref().map(|r| r.status).ok());
+            assert_eq!(status, Some(Some(403)), "the 403 reaches the caller: {answer:?}");
+            assert_eq!(h.world.sent.borrow().len(), 1, "sent once: {answer:?}");
+        }
+    }
 }
 
 #[test]

@@ -59,14 +59,56 @@ pub enum Class {
 
 /// Combines the two matcher results; `sessionExpired` wins, so that a backend that answers 401
 /// for both cases can be served by codes.
-pub fn classify(session_expired: bool, access_expired: bool) -> Class {
-    if session_expired {
+///
+/// An answer that says the token lacks a scope (`lacks_scope`, from [`lacks_scope`]) is the
+/// caller's whatever the matchers say, even one that lists 403: a new token carries the same
+/// scopes, so a refresh and a replay would only repeat the refusal, and the session is not over.
+pub fn classify(session_expired: bool, access_expired: bool, lacks_scope: bool) -> Class {
+    if lacks_scope {
+        Class::Ok
+    } else if session_expired {
         Class::SessionExpired
     } else if access_expired {
         Class::AccessExpired
     } else {
         Class::Ok
     }
+}
+
+/// The OAuth 2 error of a token that lacks a scope (RFC 6750 §3.1).
+const INSUFFICIENT_SCOPE: &str = "insufficient_scope";
+
+/// Whether an answer says the token lacks a scope: its `WWW-Authenticate` header has the
+/// parameter `error="insufficient_scope"` (in any challenge, quoted or not; text inside another
+/// parameter's quoted value does not count), or its JSON body's `error` is `insufficient_scope`.
+pub fn lacks_scope(www_authenticate: Option<&str>, body_error: Option<&str>) -> bool {
+    body_error == Some(INSUFFICIENT_SCOPE) || www_authenticate.is_some_and(challenge_lacks_scope)
+}
+
+/// [`lacks_scope`] for the header: its auth-params are split at the commas outside quotes, and
+/// each is `name=value` after the scheme, if any (`Bearer error=…`).
+fn challenge_lacks_scope(header: &str) -> bool {
+    let (mut quoted, mut escaped, mut start) = (false, false, 0);
+    for (i, byte) in header.bytes().chain([b',']).enumerate() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            b',' if !quoted || i == header.len() => {
+                let param = header.get(start..i).unwrap_or_default();
+                start = i + 1;
+                let Some((name, value)) = param.split_once('=') else { continue };
+                let name = name.split_ascii_whitespace().last().unwrap_or_default();
+                if name.eq_ignore_ascii_case("error")
+                    && value.trim_ascii().trim_matches('"') == INSUFFICIENT_SCOPE
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The verdict on the refresh endpoint's answer, before its tokens are read.
@@ -198,15 +240,59 @@ mod tests {
     }
 
     #[test]
-    fn session_expired_is_checked_first() {
+    fn session_expired_is_checked_first_and_a_missing_scope_is_neither() {
         let cases = [
-            (true, true, Class::SessionExpired),
-            (true, false, Class::SessionExpired),
-            (false, true, Class::AccessExpired),
-            (false, false, Class::Ok),
+            (true, true, false, Class::SessionExpired),
+            (true, false, false, Class::SessionExpired),
+            (false, true, false, Class::AccessExpired),
+            (false, false, false, Class::Ok),
+            (true, true, true, Class::Ok),
+            (false, true, true, Class::Ok),
+            (true, false, true, Class::Ok),
+            (false, false, true, Class::Ok),
         ];
-        for (session, access, expected) in cases {
-            assert_eq!(classify(session, access), expected);
+        for (session, access, lacks_scope, expected) in cases {
+            assert_eq!(classify(session, access, lacks_scope), expected, "{session} {access} {lacks_scope}");
+        }
+    }
+
+    #[test]
+    fn a_403_is_not_access_expired_by_default() {
+        let rules = crate::core::options::default_access_expired();
+        assert!(rules.matches(401, None));
+        assert!(!rules.matches(403, None), "a 403 is a refusal of what the token allows, not of the token");
+        assert!(!crate::core::options::default_session_expired().matches(403, None));
+    }
+
+    #[test]
+    fn a_missing_scope_is_read_from_the_challenge_or_the_body() {
+        let cases: &[(Option<&str>, Option<&str>, bool)] = &[
+            (Some(r#"Bearer realm="api", error="insufficient_scope", scope="admin""#), None, true),
+            (Some("Bearer error=insufficient_scope"), None, true),
+            (Some(r#"Bearer ERROR = "insufficient_scope""#), None, true),
+            (Some(r#"Basic realm="x", Bearer error="insufficient_scope""#), None, true),
+            (Some(r#"Bearer error_description="a, b \" c", error="insufficient_scope""#), None, true),
+            (Some(r#"Bearer realm="api", error="invalid_token""#), None, false),
+            (
+                Some(r#"Bearer error="invalid_token", error_description="not insufficient_scope""#),
+                None,
+                false,
+            ),
+            (Some(r#"Bearer realm="error=insufficient_scope""#), None, false),
+            (Some(r#"Bearer error_description="x, error=insufficient_scope""#), None, false),
+            (Some(r#"Bearer scope="insufficient_scope""#), None, false),
+            (Some(r#"Bearer error="insufficient_scope_x""#), None, false),
+            (Some("Bearer"), None, false),
+            (Some(""), None, false),
+            (Some(r#"Bearer error="insufficient_scope"#), None, true),
+            (Some(r#"Bearer x="unterminated, error="insufficient_scope""#), None, false),
+            (None, Some("insufficient_scope"), true),
+            (None, Some("invalid_token"), false),
+            (Some("Bearer"), Some("insufficient_scope"), true),
+            (None, None, false),
+        ];
+        for (header, body, expected) in cases {
+            assert_eq!(lacks_scope(*header, *body), *expected, "{header:?} {body:?}");
         }
     }
 

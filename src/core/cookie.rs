@@ -16,12 +16,13 @@ use super::url::encode_component;
 ///
 /// - `Path` as given, `/` by default; `Domain` only when given (else a host-only cookie);
 /// - `SameSite` as given, `Lax` by default;
-/// - `Secure` when asked for, always with `SameSite=None` (browsers refuse it otherwise), and by
-///   default on https pages; `secure: false` on an https page leaves it off;
+/// - `Secure` when asked for, always with `SameSite=None` (browsers refuse it otherwise) and with
+///   `hostPrefix`, and by default on https pages; `secure: false` on an https page leaves it off;
 /// - `Max-Age` in whole seconds (rounded down) when given, else a session cookie.
 pub fn attributes(options: &CookieOptions, page_is_https: bool) -> String {
     let same_site = options.same_site.unwrap_or(SameSite::Lax);
-    let secure = same_site == SameSite::None || options.secure.unwrap_or(page_is_https);
+    let secure =
+        same_site == SameSite::None || options.host_prefix || options.secure.unwrap_or(page_is_https);
     let mut out = String::with_capacity(64);
     out.push_str("; Path=");
     out.push_str(options.path.as_deref().filter(|path| !path.is_empty()).unwrap_or("/"));
@@ -44,6 +45,19 @@ pub fn attributes(options: &CookieOptions, page_is_https: bool) -> String {
         out.push_str(&seconds);
     }
     out
+}
+
+/// The name of the cookie that keeps the value stored under `key`: `key` itself, or with
+/// `hostPrefix` `__Host-key` (a cookie the browser keeps only when `Secure`, `Path=/` and without
+/// `Domain`, so no subdomain and no plain-http page can set or shadow it).
+pub fn name(key: &str, host_prefix: bool) -> String {
+    if host_prefix {
+        let mut name = "__Host-".to_owned();
+        name.push_str(key);
+        name
+    } else {
+        key.to_owned()
+    }
 }
 
 /// What to assign to `document.cookie` to store `value` under `name` (both percent-encoded as
@@ -174,6 +188,7 @@ mod tests {
             same_site,
             secure,
             max_age,
+            host_prefix: false,
         }
     }
 
@@ -211,6 +226,21 @@ mod tests {
         for (options, https, expected) in cases {
             assert_eq!(attributes(&options, https), expected, "{options:?}, https: {https}");
         }
+    }
+
+    #[test]
+    fn a_host_prefix_names_the_cookies_and_makes_them_secure() {
+        let host = CookieOptions { host_prefix: true, ..CookieOptions::default() };
+        assert_eq!(name("access_token", false), "access_token");
+        assert_eq!(name("access_token", true), "__Host-access_token");
+        for https in [false, true] {
+            assert_eq!(attributes(&host, https), "; Path=/; SameSite=Lax; Secure", "https: {https}");
+        }
+        let strict = CookieOptions { same_site: Some(SameSite::Strict), secure: Some(true), ..host.clone() };
+        assert_eq!(attributes(&strict, false), "; Path=/; SameSite=Strict; Secure");
+        let written = assignment(&name("t", true), "v", &attributes(&host, true));
+        assert_eq!(written, "__Host-t=v; Path=/; SameSite=Lax; Secure");
+        assert_eq!(find("t=other; __Host-t=v", &name("t", true)).as_deref(), Some("v"));
     }
 
     #[test]

@@ -238,6 +238,9 @@ pub struct CookieOptions {
     pub secure: Option<bool>,
     /// `Max-Age` in seconds (default: a session cookie).
     pub max_age: Option<f64>,
+    /// `hostPrefix`: the names start with `__Host-`, so the browser only keeps them when they are
+    /// `Secure`, `Path=/` and without `Domain` (which the options check).
+    pub host_prefix: bool,
 }
 
 /// Everything the driver needs, validated. `F` is an app function (a matcher, the refresh

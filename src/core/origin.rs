@@ -7,6 +7,12 @@
 //! Only the special schemes with a host have an origin that can receive a token (`http`,
 //! `https`, `ws`, `wss`, `ftp`); `file:`, `data:`, `blob:`, `about:` and every other scheme have
 //! an opaque origin (`null`) and get none.
+//!
+//! No downgrade: on an `https:` page a token never goes to an `http:` (or `ws:`, `ftp:`) origin,
+//! where anyone on the path could read it, unless that origin is the machine itself (loopback,
+//! which browsers count as secure). [`may_receive`] is the rule; the default list leaves such
+//! origins out, and the options refuse them where they are named (`allowedOrigins`,
+//! `refresh.url`), so no list of origins the client works from ever holds one.
 
 /// The schemes that have a host, with their default port (dropped from the origin).
 const SPECIAL: [(&str, &str); 5] =
@@ -90,13 +96,47 @@ pub fn is_allowed(origin: &str, allowed: &[String]) -> bool {
     allowed.iter().any(|a| a == origin)
 }
 
+/// Whether the page at `page_href` is an `https:` page (`href` as `URL.href` gives it).
+pub fn is_https(page_href: Option<&str>) -> bool {
+    page_href.is_some_and(|href| href.starts_with("https:"))
+}
+
+/// Whether `origin` (from [`origin_of`]) may receive a token from a page that is `https:` or
+/// not: from an `https:` page only `https:` and `wss:` origins and loopback ones (`localhost`,
+/// `*.localhost`, `127.0.0.0/8`, `[::1]`: the traffic never leaves the machine); from any other
+/// page, any origin.
+pub fn may_receive(origin: &str, page_is_https: bool) -> bool {
+    // Prefixes and single-character splits only: no substring search, no slicing that could
+    // panic (its formatting would cost the module kilobytes).
+    if !page_is_https || origin.starts_with("https://") || origin.starts_with("wss://") {
+        return true;
+    }
+    let Some(rest) = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("ws://")) else {
+        return false;
+    };
+    let host = match rest.strip_prefix('[') {
+        Some(ipv6) => ipv6.split(']').next(),
+        None => rest.split(':').next(),
+    }
+    .unwrap_or_default();
+    is_loopback(host)
+}
+
+/// `localhost`, `*.localhost`, `127.0.0.0/8` or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let number = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let ipv4 = host.starts_with("127.") && host.split('.').count() == 4 && host.split('.').all(number);
+    ipv4 || host == "::1" || host == "localhost" || host.as_bytes().ends_with(b".localhost")
+}
+
 /// The default `allowedOrigins`: the page's origin and `baseURL`'s (each given as an absolute
 /// `href`, `baseURL` already resolved against the page), without repeats; those without an
-/// origin are left out.
+/// origin are left out, and so is an `http:` `baseURL` of an `https:` page ([`may_receive`]).
 pub fn default_allowed_origins(page_href: Option<&str>, base_href: Option<&str>) -> Vec<String> {
     let mut origins: Vec<String> = Vec::with_capacity(2);
+    let https = is_https(page_href);
     for origin in [page_href, base_href].into_iter().flatten().filter_map(origin_of) {
-        if !origins.contains(&origin) {
+        if !origins.contains(&origin) && may_receive(&origin, https) {
             origins.push(origin);
         }
     }
@@ -218,9 +258,61 @@ mod tests {
             (Some("about:blank"), Some("https://api.example.com"), &["https://api.example.com"]),
             (Some("file:///index.html"), None, &[]),
             (None, None, &[]),
+            // No downgrade: an http baseURL of an https page gets no token (loopback aside).
+            (page, Some("http://api.example.com/v1"), &["https://app.example.com"]),
+            (page, Some("http://127.0.0.1:8787/"), &["https://app.example.com", "http://127.0.0.1:8787"]),
+            (
+                Some("http://app.example.com/"),
+                Some("http://api.example.com/v1"),
+                &["http://app.example.com", "http://api.example.com"],
+            ),
         ];
         for (page, base, expected) in cases {
             assert_eq!(default_allowed_origins(*page, *base), *expected, "{page:?} {base:?}");
+        }
+    }
+
+    #[test]
+    fn an_https_page_sends_no_token_over_plain_http_except_to_loopback() {
+        let cases = [
+            // (origin, from an https page, from an http page)
+            ("https://api.example.com", true, true),
+            ("wss://api.example.com", true, true),
+            ("http://api.example.com", false, true),
+            ("ws://api.example.com", false, true),
+            ("ftp://api.example.com", false, true),
+            ("http://api.example.com:443", false, true),
+            // Loopback never leaves the machine (browsers count it as a secure context).
+            ("http://localhost", true, true),
+            ("http://localhost:3000", true, true),
+            ("http://app.localhost:3000", true, true),
+            ("http://127.0.0.1:8787", true, true),
+            ("http://127.1.2.3", true, true),
+            ("http://[::1]:8080", true, true),
+            // Look-alikes of loopback are not loopback.
+            ("http://localhost.evil.com", false, true),
+            ("http://evil-localhost", false, true),
+            ("http://127.0.0.1.evil.com", false, true),
+            ("http://127.evil.com", false, true),
+            ("http://127.0.0", false, true),
+            ("http://128.0.0.1", false, true),
+            ("http://[::2]", false, true),
+            ("http://[::ffff:127.0.0.1]", false, true),
+            ("", false, true),
+            ("nonsense", false, true),
+        ];
+        for (origin, from_https, from_http) in cases {
+            assert_eq!(may_receive(origin, true), from_https, "{origin} from an https page");
+            assert_eq!(may_receive(origin, false), from_http, "{origin} from an http page");
+        }
+        let pages = [
+            (Some("https://app.example.com/"), true),
+            (Some("http://app.example.com/"), false),
+            (Some("file:///x"), false),
+            (None, false),
+        ];
+        for (page, expected) in pages {
+            assert_eq!(is_https(page), expected, "{page:?}");
         }
     }
 }

@@ -22,7 +22,7 @@ use super::options::{
     Refresher, ResponsePaths, SameSite, SendPlacement, StorageChoice, StorageKeys, DEFAULT_CODE_FIELD,
     DEFAULT_PROACTIVE_WINDOW_SECS, DEFAULT_REFRESH_TIMEOUT_MS, MAX_TIMER_MS,
 };
-use super::origin::{default_allowed_origins, origin_of};
+use super::origin::{default_allowed_origins, is_https, may_receive, origin_of};
 use super::retry::{RenewLimit, RetryPolicy};
 use super::tabs::coordination_name;
 use crate::core::text::cat;
@@ -379,6 +379,7 @@ struct RawCookie<V> {
     same_site: Slot<V>,
     secure: Slot<V>,
     max_age: Slot<V>,
+    host_prefix: Slot<V>,
 }
 
 #[derive(Deserialize, Default)]
@@ -486,6 +487,10 @@ const MATCHER: &str = "an object such as { status: [401], codes: [50014] } or a 
 const STATUS: &str = "an array of HTTP statuses such as [401]";
 const CODES: &str = "an array of codes (numbers or strings) such as [50014]";
 const ORIGINS: &str = "an array of origins such as ['https://api.example.com']";
+const ORIGINS_HTTPS: &str =
+    "an array of https: origins on an https: page (http: only for localhost, 127.0.0.1 or [::1])";
+const REFRESH_URL_HTTPS: &str =
+    "an https: URL on an https: page (http: only for localhost, 127.0.0.1 or [::1])";
 const SAME_SITE: &str = "'Strict', 'Lax' or 'None'";
 const BOOLEAN: &str = "true or false";
 const ATTEMPTS: &str = "a whole number of retries from 0 to 10";
@@ -536,6 +541,14 @@ pub fn validate<H: Host>(
     let storage = r.storage(&o.storage)?;
     let timeout = r.number(&o.timeout, "timeout", 1.0, MAX_TIMER_MS, MS)?;
     let (refresher, refresh_timeout) = r.refresher(&o.refresh)?;
+    if let Refresher::Endpoint(endpoint) = &refresher {
+        // The refresh token goes there: never over plain http from an https page.
+        let href = host.resolve(&super::url::join(base_url.as_deref(), &endpoint.url));
+        let origin = href.as_deref().and_then(origin_of);
+        if origin.is_some_and(|origin| !may_receive(&origin, is_https(host.page().as_deref()))) {
+            return Err(invalid("refresh.url", REFRESH_URL_HTTPS, Kind::String));
+        }
+    }
     let window = r.number(&o.proactive_window, "proactiveWindow", 0.0, f64::MAX, SECONDS)?;
     let access_expired = r.matcher(&o.access_expired, ACCESS_EXPIRED, default_access_expired)?;
     let session_expired = r.matcher(&o.session_expired, SESSION_EXPIRED, default_session_expired)?;
@@ -716,12 +729,38 @@ impl<H: Host> Reader<'_, H> {
             Some("None") => Some(SameSite::None),
             Some(_) => return Err(invalid("cookie.sameSite", SAME_SITE, Kind::String)),
         };
+        let secure = self.flag(&c.secure, "cookie.secure")?;
+        let host_prefix = self.flag(&c.host_prefix, "cookie.hostPrefix")?.unwrap_or(false);
+        // A `__Host-` cookie is kept only when it is `Secure`, `Path=/` and has no `Domain`.
+        if host_prefix {
+            if domain.is_some() {
+                return Err(OptionError::new(
+                    "cookie.hostPrefix",
+                    Problem::Conflict { with: "cookie.domain" },
+                ));
+            }
+            if secure == Some(false) {
+                return Err(invalid(
+                    "cookie.secure",
+                    "true (or left out) with `cookie.hostPrefix`",
+                    Kind::Boolean,
+                ));
+            }
+            if path.as_deref().is_some_and(|path| path != "/") {
+                return Err(invalid(
+                    "cookie.path",
+                    "'/' (or left out) with `cookie.hostPrefix`",
+                    Kind::String,
+                ));
+            }
+        }
         Ok(CookieOptions {
             path,
             domain,
             same_site,
-            secure: self.flag(&c.secure, "cookie.secure")?,
+            secure,
             max_age: self.number(&c.max_age, "cookie.maxAge", 0.0, f64::MAX, SECONDS)?,
+            host_prefix,
         })
     }
 
@@ -882,6 +921,7 @@ impl<H: Host> Reader<'_, H> {
             return Ok(default_allowed_origins(page.as_deref(), base.as_deref()));
         };
         let mut origins = Vec::with_capacity(items.len());
+        let https = is_https(self.host.page().as_deref());
         for item in &items {
             let origin = self
                 .host
@@ -889,6 +929,9 @@ impl<H: Host> Reader<'_, H> {
                 .and_then(|url| self.host.resolve(&url))
                 .and_then(|href| origin_of(&href));
             match origin {
+                Some(origin) if !may_receive(&origin, https) => {
+                    return Err(invalid("allowedOrigins", ORIGINS_HTTPS, Kind::String))
+                }
                 Some(origin) if !origins.contains(&origin) => origins.push(origin),
                 Some(_) => {}
                 None => return Err(invalid("allowedOrigins", ORIGINS, self.kind(item))),

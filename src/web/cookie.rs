@@ -16,12 +16,16 @@ use web_sys::HtmlDocument;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieStore {
     attributes: String,
+    host_prefix: bool,
 }
 
 impl CookieStore {
     /// A store writing cookies with `options`; `Secure` by default when this page is https.
     pub fn new(options: &CookieOptions) -> CookieStore {
-        CookieStore { attributes: cookie::attributes(options, page_is_https()) }
+        CookieStore {
+            attributes: cookie::attributes(options, page_is_https()),
+            host_prefix: options.host_prefix,
+        }
     }
 
     /// The attributes every cookie is written with.
@@ -56,19 +60,21 @@ impl KeyValueStore for CookieStore {
     }
 
     fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(cookie::find(&jar(&document()?)?, key))
+        Ok(cookie::find(&jar(&document()?)?, &cookie::name(key, self.host_prefix)))
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let document = document()?;
-        document.set_cookie(&cookie::assignment(key, value, &self.attributes)).map_err(failed)?;
-        if cookie::find(&jar(&document)?, key).as_deref() != Some(value) {
+        let (document, name) = (document()?, cookie::name(key, self.host_prefix));
+        document.set_cookie(&cookie::assignment(&name, value, &self.attributes)).map_err(failed)?;
+        if cookie::find(&jar(&document)?, &name).as_deref() != Some(value) {
             return Err(StoreError::Failed("the value was not stored (too large for a cookie?)".to_owned()));
         }
         Ok(())
     }
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {
-        document()?.set_cookie(&cookie::removal(key, &self.attributes)).map_err(failed)
+        document()?
+            .set_cookie(&cookie::removal(&cookie::name(key, self.host_prefix), &self.attributes))
+            .map_err(failed)
     }
 }

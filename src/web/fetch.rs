@@ -139,6 +139,10 @@ impl Transport for WebPlatform {
         }
     }
 
+    fn challenge(&self, response: &web_sys::Response) -> Option<String> {
+        response.headers().get("www-authenticate").ok().flatten()
+    }
+
     fn read_json(
         &self,
         response: web_sys::Response,

@@ -213,3 +213,31 @@ async fn base_url_is_joined_with_one_slash_and_its_origin_is_allowed() {
     let urls: Vec<String> = calls(&server).iter().map(|c| text(c, "url")).collect();
     assert_eq!(urls, ["http://h/api/me", "http://h/api/auth/refresh", "http://h/api/me"]);
 }
+
+#[wasm_bindgen_test]
+async fn protocol_relative_urls_are_compared_as_the_origins_they_resolve_to() {
+    // `//host/x` resolves against the page (http: here), never against baseURL, and is then an
+    // origin like any other: `//api.test` is http://api.test (not the allowed https://api.test),
+    // and a look-alike is its own host. (A `user@host` URL the browser refuses to fetch at all.)
+    let server = backend(&js("{valid: ['A1']}"));
+    let client =
+        client(&server, "{baseURL: 'https://api.test/v1', allowedOrigins: ['https://api.test', 'http://h']}");
+    set_tokens(&client, "{accessToken: 'A1'}");
+    let inputs = ["//evil.test/x", "//api.test/x", "//api.test.evil.test/x", "//h/x", "https://api.test/x"];
+    for input in inputs {
+        resolved(get_url(&client, input), input).await;
+    }
+    let seen: Vec<(String, Option<String>)> =
+        calls(&server).iter().map(|c| (text(c, "url"), header(c, "authorization"))).collect();
+    let bearer = Some("Bearer A1".to_owned());
+    assert_eq!(
+        seen,
+        [
+            ("http://evil.test/x".to_owned(), None),
+            ("http://api.test/x".to_owned(), None),
+            ("http://api.test.evil.test/x".to_owned(), None),
+            ("http://h/x".to_owned(), bearer.clone()),
+            ("https://api.test/x".to_owned(), bearer),
+        ]
+    );
+}

@@ -129,7 +129,7 @@ fn unknown_nested_keys_are_named_by_their_full_path() {
     assert_eq!(
         refused("{refresh: {url: '/r'}, cookie: {httpOnly: true}}"),
         "fetch-with-refresh: unknown option `cookie.httpOnly` (expected one of: path, domain, sameSite, secure, \
-         maxAge)"
+         maxAge, hostPrefix)"
     );
 }
 

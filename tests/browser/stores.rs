@@ -284,6 +284,36 @@ fn cookie_attributes_on_this_http_page() {
 }
 
 #[wasm_bindgen_test]
+fn a_host_prefix_writes_secure_host_only_cookies_named_host() {
+    // Chromium counts http://127.0.0.1 as a secure context and keeps Secure (and so `__Host-`)
+    // cookies set here; the browser refuses a `__Host-` cookie without Secure or with a Domain.
+    reset_storage();
+    let host = CookieOptions { host_prefix: true, ..CookieOptions::default() };
+    assert_eq!(CookieStore::new(&host).attributes(), "; Path=/; SameSite=Lax; Secure");
+    let store = open(&StorageChoice::Cookie, &host);
+    store.set("fwr_host", "v/1").unwrap();
+    assert!(cookies().contains("__Host-fwr_host=v%2F1"), "{}", cookies());
+    assert!(!cookies().split("; ").any(|pair| pair.starts_with("fwr_host=")), "{}", cookies());
+    assert_eq!(store.get("fwr_host"), Ok(Some("v/1".to_owned())));
+    // A cookie of the bare name (other code's, or an older client's) is not ours.
+    js("document.cookie = 'fwr_host=plain; Path=/'");
+    assert_eq!(store.get("fwr_host"), Ok(Some("v/1".to_owned())));
+    assert_eq!(
+        open(&StorageChoice::Cookie, &CookieOptions::default()).get("fwr_host"),
+        Ok(Some("plain".to_owned()))
+    );
+    store.remove("fwr_host").unwrap();
+    assert!(!cookies().contains("__Host-fwr_host"), "{}", cookies());
+    assert_eq!(store.get("fwr_host"), Ok(None));
+    // What the prefix guards against: the browser itself drops a `__Host-` cookie written
+    // without Secure. (A Domain cannot be shown here: Chromium takes `Domain=127.0.0.1` on an IP
+    // host as host-only.)
+    js("document.cookie = '__Host-fwr_bad=1; Path=/'");
+    assert!(!cookies().contains("__Host-fwr_bad"), "{}", cookies());
+    reset_storage();
+}
+
+#[wasm_bindgen_test]
 fn an_app_store_that_throws_or_returns_odd_values() {
     let custom = |src: &str| open_kind(StorageChoice::Custom(js(src)));
 

@@ -198,7 +198,8 @@ export function resetStorage() {
   sessionStorage.clear();
   for (const pair of document.cookie.split(';')) {
     const name = pair.split('=')[0].trim();
-    if (name) document.cookie = `${name}=; Path=/; Max-Age=0`;
+    // (A `__Host-` cookie is only replaced by a Secure one.)
+    if (name) document.cookie = `${name}=; Path=/; Max-Age=0${name.startsWith('__Host-') ? '; Secure' : ''}`;
   }
 }
 

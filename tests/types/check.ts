@@ -120,7 +120,7 @@ const everything: AuthOptions = {
 	baseURL: 'https://api.example.com/v1/',
 	storage: customStorage,
 	storageKeys: { accessToken: 'token', refreshToken: 'refreshToken', expiresAt: 'tokenExpiresAt' },
-	cookie: { path: '/', domain: 'example.com', sameSite: 'Strict', secure: true, maxAge: 7 * 24 * 3600 },
+	cookie: { path: '/', domain: 'example.com', sameSite: 'Strict', secure: true, maxAge: 7 * 24 * 3600, hostPrefix: false },
 	attach: { header: 'Authorization', scheme: 'JWT', query: 'access_token' },
 	refresh: refreshOptions,
 	proactiveWindow: 60,
@@ -329,6 +329,9 @@ new AuthClient({ attach: { scheme: 42 }, refresh: { url: '/r' } });
 
 // @ts-expect-error sameSite is capitalised
 new AuthClient({ storage: 'cookie', cookie: { sameSite: 'lax' }, refresh: { url: '/r' } });
+// @ts-expect-error hostPrefix is a boolean
+new AuthClient({ storage: 'cookie', cookie: { hostPrefix: 'yes' }, refresh: { url: '/r' } });
+new AuthClient({ storage: 'cookie', cookie: { hostPrefix: true, sameSite: 'Strict' }, refresh: { url: '/r' } });
 
 // @ts-expect-error codes are numbers or strings
 new AuthClient({ accessExpired: { codes: [true] }, refresh: { url: '/r' } });

@@ -239,6 +239,11 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""allowedOrigins": "x""#), "option `allowedOrigins` must be an array of origins such as ['https://api.example.com'] (got string)".into()),
         (with(r#""allowedOrigins": [42]"#), "option `allowedOrigins` must be an array of origins such as ['https://api.example.com'] (got number)".into()),
         (with(r#""allowedOrigins": ["data:text/plain,x"]"#), "option `allowedOrigins` must be an array of origins such as ['https://api.example.com'] (got string)".into()),
+        // No token over plain http from this https page (loopback aside).
+        (with(r#""allowedOrigins": ["https://api.example.com", "http://api.example.com"]"#), "option `allowedOrigins` must be an array of https: origins on an https: page (http: only for localhost, 127.0.0.1 or [::1]) (got string)".into()),
+        (with(r#""allowedOrigins": ["http://localhost.evil.com"]"#), "option `allowedOrigins` must be an array of https: origins on an https: page (http: only for localhost, 127.0.0.1 or [::1]) (got string)".into()),
+        (r#"{"refresh": {"url": "http://auth.example.com/refresh"}}"#.into(), "option `refresh.url` must be an https: URL on an https: page (http: only for localhost, 127.0.0.1 or [::1]) (got string)".into()),
+        (r#"{"refresh": {"url": "/refresh"}, "baseURL": "http://api.example.com"}"#.into(), "option `refresh.url` must be an https: URL on an https: page (http: only for localhost, 127.0.0.1 or [::1]) (got string)".into()),
         // storageKeys.
         (with(r#""storageKeys": {"accessToken": ""}"#), "option `storageKeys.accessToken` must be a non-empty string (got string)".into()),
         (with(r#""storageKeys": {"expiresAt": 1}"#), "option `storageKeys.expiresAt` must be a non-empty string (got number)".into()),
@@ -254,8 +259,12 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""cookie": {"domain": "a b"}"#), "option `cookie.domain` must be a domain name (got string)".into()),
         (with(r#""cookie": {"domain": "a;b"}"#), "option `cookie.domain` must be a domain name (got string)".into()),
         (with(r#""cookie": {"maxAge": -1}"#), "option `cookie.maxAge` must be a number of seconds (0 or more) (got number)".into()),
-        (with(r#""cookie": {"httpOnly": true}"#), "unknown option `cookie.httpOnly` (expected one of: path, domain, sameSite, secure, maxAge)".into()),
+        (with(r#""cookie": {"httpOnly": true}"#), "unknown option `cookie.httpOnly` (expected one of: path, domain, sameSite, secure, maxAge, hostPrefix)".into()),
         (with(r#""cookie": "x""#), "option `cookie` must be an object (got string)".into()),
+        (with(r#""cookie": {"hostPrefix": "yes"}"#), "option `cookie.hostPrefix` must be true or false (got string)".into()),
+        (with(r#""cookie": {"hostPrefix": true, "domain": "example.com"}"#), "options `cookie.hostPrefix` and `cookie.domain` exclude each other".into()),
+        (with(r#""cookie": {"hostPrefix": true, "secure": false}"#), "option `cookie.secure` must be true (or left out) with `cookie.hostPrefix` (got boolean)".into()),
+        (with(r#""cookie": {"hostPrefix": true, "path": "/app"}"#), "option `cookie.path` must be '/' (or left out) with `cookie.hostPrefix` (got string)".into()),
         // attach.
         (with(r#""attach": {"header": "Bad Header"}"#), "option `attach.header` must be a header name such as 'Authorization' (got string)".into()),
         (with(r#""attach": {"header": ""}"#), "option `attach.header` must be a header name such as 'Authorization' (got string)".into()),
@@ -393,8 +402,16 @@ fn every_documented_option_is_read() {
             same_site: Some(SameSite::Strict),
             secure: Some(true),
             max_age: Some(3600.0),
+            host_prefix: false,
         }
     );
+    let host = accepted(
+        r#"{"refresh": {"url": "/r"}, "cookie": {"hostPrefix": true, "path": "/", "secure": true}}"#,
+    );
+    assert!(host.cookie.host_prefix);
+    let host =
+        accepted(r#"{"refresh": {"url": "/r"}, "cookie": {"hostPrefix": false, "domain": "example.com"}}"#);
+    assert!(!host.cookie.host_prefix);
     assert_eq!(s.fetch.as_deref(), Some("fetch"));
     let e = endpoint(&s);
     assert_eq!((e.url.as_str(), e.method.as_str()), ("/refreshJwt/{refreshToken}", "PUT"));
@@ -488,11 +505,29 @@ fn default_allowed_origins_come_from_the_page_and_base_url() {
         (r#""baseURL": "https://app.example.com:443""#, &["https://app.example.com"][..]),
         (r#""baseURL": "data:x""#, &["https://app.example.com"][..]),
         (r#""allowedOrigins": []"#, &[][..]),
+        // An http baseURL of this https page gets no token; a loopback one does.
+        (
+            r#""baseURL": "http://127.0.0.1:8787/api""#,
+            &["https://app.example.com", "http://127.0.0.1:8787"][..],
+        ),
+        (
+            r#""allowedOrigins": ["http://localhost:3000", "http://[::1]:1", "//cdn.example.com/x"]"#,
+            &["http://localhost:3000", "http://[::1]:1", "https://cdn.example.com"][..],
+        ),
     ];
     for (given, expected) in cases {
         let s = accepted(&cat(&[r#"{"refresh": {"url": "/r"}, "#, given, "}"]));
         assert_eq!(s.config.allowed_origins, expected, "{given}");
     }
+}
+
+#[test]
+fn an_http_base_url_of_an_https_page_is_left_out_of_the_default_origins() {
+    // With a custom refresh (no refresh URL to refuse), the requests to it go out without a token.
+    let s = accepted(r#"{"refresh": {"$fn": "r"}, "baseURL": "http://api.example.com/v1"}"#);
+    assert_eq!(s.config.allowed_origins, ["https://app.example.com"]);
+    let s = accepted(r#"{"refresh": {"url": "http://localhost:8080/refresh"}}"#);
+    assert_eq!(endpoint(&s).url, "http://localhost:8080/refresh");
 }
 
 #[test]
