@@ -1,7 +1,7 @@
-//! JWT splitting and the `exp` claim: any text as a token, and as the three stored strings.
+//! JWT splitting and the `iat`/`exp` claims: any text as a token, and as the three stored strings.
 #![no_main]
 
-use fetch_with_refresh::core::tokens::{jwt_expiry_ms, Secret, TokenInput, TokenSet};
+use fetch_with_refresh::core::tokens::{jwt_expiry_ms, jwt_times, Secret, TokenInput, TokenSet};
 use fetch_with_refresh_fuzz::texts;
 use libfuzzer_sys::fuzz_target;
 
@@ -37,7 +37,16 @@ fuzz_target!(|data: &[u8]| {
 
     let input = TokenInput { access: Some(access.clone()), ..TokenInput::default() };
     match TokenSet::from_input(input, NOW, None) {
-        Ok(set) => assert_eq!(set.expires_at.map(f64::to_bits), jwt_expiry_ms(&access).map(f64::to_bits)),
+        // The JWT's `exp`, moved to the local clock when `iat` gives the lifetime (the token
+        // arrives as it is issued).
+        Ok(set) => {
+            let times = jwt_times(&access);
+            let expected = match times.lifetime() {
+                Some(life) if times.exp.is_some() => Some(NOW + life),
+                _ => jwt_expiry_ms(&access),
+            };
+            assert_eq!(set.expires_at.map(f64::to_bits), expected.map(f64::to_bits));
+        }
         Err(error) => assert!(Secret::new(access).is_none(), "{error:?}"),
     }
 });
