@@ -189,11 +189,20 @@ impl JwtTimes {
     }
 }
 
-/// The `iat` and `exp` claims of `token` when it is a JWT (each positive and finite, else absent).
+/// A claim of 10^11 or more is taken for milliseconds (in seconds it would be after the year 5000:
+/// a server that wrote `Date.now()`).
+const MILLISECOND_CLAIMS: f64 = 1e11;
+/// Above 2^53 a number is not an exact integer in JavaScript: no time at all.
+const MAX_CLAIM: f64 = 9_007_199_254_740_992.0;
+
+/// The `iat` and `exp` claims of `token` when it is a JWT, in epoch ms: numbers in seconds (or,
+/// from 10^11 on, in milliseconds), positive and at most 2^53; anything else (a string, a negative
+/// number, a bigger one) is absent.
 pub fn jwt_times(token: &str) -> JwtTimes {
     let Some(payload) = jwt_payload(token) else { return JwtTimes::default() };
     let claim = |key: &[u8]| {
-        json::top_level_number(&payload, key).filter(|t| t.is_finite() && *t > 0.0).map(|t| t * 1000.0)
+        let t = json::top_level_number(&payload, key).filter(|t| *t > 0.0 && *t <= MAX_CLAIM)?;
+        Some(if t >= MILLISECOND_CLAIMS { t } else { t * 1000.0 })
     };
     JwtTimes { iat: claim(b"iat"), exp: claim(b"exp") }
 }
@@ -262,6 +271,36 @@ mod tests {
             out
         };
         [encode(r#"{"alg":"HS256","typ":"JWT"}"#), encode(payload), "sig".to_owned()].join(".")
+    }
+
+    #[test]
+    fn odd_claims_have_a_clear_meaning() {
+        let cases = [
+            (r#"{"exp":1700000000}"#, Some(1_700_000_000_000.0)),
+            (r#"{"exp":1700000000.5}"#, Some(1_700_000_000_500.0)),
+            (r#"{"exp":1700000000000}"#, Some(1_700_000_000_000.0)),
+            (r#"{"exp":"1700000000"}"#, None),
+            (r#"{"exp":-1}"#, None),
+            (r#"{"exp":0}"#, None),
+            (r#"{"exp":9007199254740994}"#, None),
+            (r#"{"exp":1e16}"#, None),
+            (r#"{"exp":1e400}"#, None),
+            (r#"{"exp":null}"#, None),
+            (r#"{"exp":[1700000000]}"#, None),
+            (r#"{"nested":{"exp":1700000000}}"#, None),
+        ];
+        for (payload, expected) in cases {
+            assert_eq!(jwt_times(&jwt(payload)).exp, expected, "{payload}");
+        }
+        // Not a JWT: two or four segments, bad base64url, a payload that is not UTF-8 or not JSON.
+        let not_utf8 = {
+            let token = jwt(r#"{"exp":1700000000}"#);
+            let parts: Vec<&str> = token.split('.').collect();
+            [parts[0], "_w", parts[2]].join(".")
+        };
+        for token in ["a.b", "a.b.c.d", "a.*.c", "a.=.c", "a.b=c.d", not_utf8.as_str(), &jwt("[1,2")] {
+            assert_eq!(jwt_times(token), JwtTimes::default(), "{token}");
+        }
     }
 
     #[test]
