@@ -274,6 +274,37 @@ mod tests {
     }
 
     #[test]
+    fn whatever_other_code_left_in_storage_has_a_clear_meaning() {
+        let huge = "a".repeat(2 * 1024 * 1024);
+        // (access, refresh, expiry) → (tokens?, refresh kept?, expiry)
+        type Case<'a> = (&'a str, &'a str, &'a str, bool, bool, Option<f64>);
+        let cases: [Case<'_>; 10] = [
+            ("A", "R", "1700000000000", true, true, Some(1_700_000_000_000.0)),
+            (&huge, "R", "1", false, false, None),
+            ("A", &huge, "1", true, false, Some(1.0)),
+            ("A", "R", "not a number", true, true, None),
+            ("A", "R", "1e400", true, true, None),
+            ("A", "R", "-5", true, true, None),
+            ("A", "R", "NaN", true, true, None),
+            ("A", "R", "Infinity", true, true, None),
+            ("undefined", "R", "1", false, false, None),
+            ("A\u{FFFD}B", "null", " 42 ", true, false, Some(42.0)),
+        ];
+        for (access, refresh, expiry, has_tokens, has_refresh, expires_at) in cases {
+            let set = TokenSet::from_stored(
+                Some(access.to_owned()),
+                Some(refresh.to_owned()),
+                Some(expiry.to_owned()),
+            );
+            assert_eq!(set.is_some(), has_tokens, "{expiry:?}");
+            if let Some(set) = set {
+                assert_eq!(set.refresh.is_some(), has_refresh, "{expiry:?}");
+                assert_eq!(set.expires_at, expires_at, "{expiry:?}");
+            }
+        }
+    }
+
+    #[test]
     fn odd_claims_have_a_clear_meaning() {
         let cases = [
             (r#"{"exp":1700000000}"#, Some(1_700_000_000_000.0)),
