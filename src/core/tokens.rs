@@ -157,12 +157,25 @@ impl TokenSet {
         refresh: Option<String>,
         expires_at: Option<String>,
     ) -> Option<TokenSet> {
+        TokenSet::from_stored_with(access, refresh, expires_at, |access| {
+            jwt_times(access.expose()).lifetime()
+        })
+    }
+
+    /// [`TokenSet::from_stored`], with the access token's lifetime (ms) given by `lifetime`: the
+    /// vault knows it without decoding the JWT again for every request.
+    pub fn from_stored_with(
+        access: Option<String>,
+        refresh: Option<String>,
+        expires_at: Option<String>,
+        lifetime: impl FnOnce(&Secret) -> Option<f64>,
+    ) -> Option<TokenSet> {
         let access = Secret::new(access?)?;
         let expires_at = expires_at
             .and_then(|text| json::parse_number(text.trim_ascii().as_bytes()))
             .filter(|t| t.is_finite() && *t > 0.0)
             .or_else(|| jwt_times(access.expose()).exp);
-        let issued_at = TokenSet::issued_from_jwt(&access, expires_at);
+        let issued_at = expires_at.zip(lifetime(&access)).map(|(at, life)| at - life);
         Some(TokenSet { access, refresh: refresh.and_then(Secret::new), expires_at, issued_at })
     }
 

@@ -8,7 +8,7 @@
 use super::events::{Fallback, Operation};
 use super::json;
 use super::options::StorageKeys;
-use super::tokens::{Secret, TokenSet};
+use super::tokens::{jwt_times, Secret, TokenSet};
 use core::cell::{Cell, RefCell};
 
 /// Why a storage operation failed: the storage's own message (quota exceeded, disabled, a cookie
@@ -77,9 +77,10 @@ pub struct TokenVault {
     primary: Box<dyn KeyValueStore>,
     memory: MemoryStore,
     fell_back: Cell<bool>,
-    /// The access token last saved here and when its lifetime began: storage keeps only the
-    /// expiry, and an opaque token's lifetime is known only from the `expiresIn` it came with.
-    issued: RefCell<Option<(Secret, f64)>>,
+    /// The access token last saved or read here and its lifetime (ms), when known: storage keeps
+    /// only the expiry, an opaque token's lifetime is known only from the `expiresIn` it came
+    /// with, and a JWT's is decoded once rather than for every request.
+    lifetime: RefCell<Option<(Secret, Option<f64>)>>,
 }
 
 impl core::fmt::Debug for TokenVault {
@@ -99,7 +100,7 @@ impl TokenVault {
             primary,
             memory: MemoryStore::default(),
             fell_back: Cell::new(false),
-            issued: RefCell::new(None),
+            lifetime: RefCell::new(None),
         }
     }
 
@@ -141,13 +142,17 @@ impl TokenVault {
             }
             let refresh = store.get(&self.keys.refresh)?;
             let expires_at = store.get(&self.keys.expires_at)?;
-            let mut tokens = TokenSet::from_stored(access, refresh, expires_at);
-            if let (Some(tokens), Some((access, issued))) = (&mut tokens, &*self.issued.borrow()) {
-                if tokens.issued_at.is_none() && tokens.access == *access {
-                    tokens.issued_at = Some(*issued);
+            Ok(TokenSet::from_stored_with(access, refresh, expires_at, |access| {
+                let mut known = self.lifetime.borrow_mut();
+                match &*known {
+                    Some((seen, lifetime)) if seen == access => *lifetime,
+                    _ => {
+                        let lifetime = jwt_times(access.expose()).lifetime();
+                        *known = Some((access.clone(), lifetime));
+                        lifetime
+                    }
                 }
-            }
-            Ok(tokens)
+            }))
         })
     }
 
@@ -155,7 +160,8 @@ impl TokenVault {
     /// expiry from an older set survives. The access token is written last, so a reader that sees
     /// the new access token also sees its companions.
     pub fn save(&self, tokens: &TokenSet, on_fallback: &dyn Fn(Fallback)) {
-        *self.issued.borrow_mut() = tokens.issued_at.map(|issued| (tokens.access.clone(), issued));
+        let lifetime = tokens.expires_at.zip(tokens.issued_at).map(|(at, issued)| at - issued);
+        *self.lifetime.borrow_mut() = Some((tokens.access.clone(), lifetime));
         self.write(Some(tokens), Operation::Write, on_fallback);
     }
 
