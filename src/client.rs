@@ -12,8 +12,7 @@ use crate::core::classify::{
 };
 use crate::core::events::Fallback;
 use crate::core::machine::{
-    Effect, EndReason, Failure, FailureKind, Input, Machine, Notice, RefreshFailure, RefreshResult,
-    RequestId, SessionEnd,
+    Effect, EndReason, Failure, FailureKind, Input, Machine, Notice, RefreshResult, RequestId, SessionEnd,
 };
 use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
 use crate::core::refresh::{build_request, read_answer, PlainRequest, Scalar};
@@ -484,7 +483,7 @@ impl<P: Platform> Client<P> {
     /// Calls the refresh endpoint (or the app's refresh function) with `tokens`, unless the
     /// renewal limit is reached.
     async fn perform_refresh(&self, tokens: Option<&TokenSet>) -> RefreshResult {
-        let failed = |kind, status| RefreshResult::Failed(RefreshFailure { kind, status });
+        let failed = RefreshResult::failed;
         let Some(tokens) = tokens else {
             return failed(FailureKind::NoRefreshToken, None);
         };
@@ -494,11 +493,7 @@ impl<P: Platform> Client<P> {
         let endpoint = match &self.config.refresher {
             Refresher::Custom(function) => {
                 return match self.platform.call_refresh_function(function, tokens).await {
-                    Ok(None) => RefreshResult::Refused(SessionEnd {
-                        reason: EndReason::RefreshFunction,
-                        status: None,
-                        code: None,
-                    }),
+                    Ok(None) => RefreshResult::ended(EndReason::RefreshFunction),
                     Ok(Some(value)) => {
                         match self.read_tokens(&value, &ResponsePaths::token_fields(), tokens) {
                             Ok(renewed) => RefreshResult::Renewed(renewed),
@@ -555,7 +550,7 @@ impl<P: Platform> Client<P> {
     /// A refresh call or function that failed: `kind`, with the error kept as the cause.
     fn refresh_failed(&self, error: P::Error, kind: FailureKind) -> RefreshResult {
         *self.refresh_cause.borrow_mut() = Some(error);
-        RefreshResult::Failed(RefreshFailure { kind, status: None })
+        RefreshResult::failed(kind, None)
     }
 
     /// `setTokens(t)`: validates and stores a new set (`{accessToken, refreshToken?,

@@ -4,7 +4,7 @@
 //! [`crate::ports::Tabs`] port.
 
 use super::{first, Client, Coordination, First};
-use crate::core::machine::{EndReason, FailureKind, Input, RefreshFailure, RefreshResult, SessionEnd};
+use crate::core::machine::{EndReason, FailureKind, Input, RefreshResult};
 use crate::core::options::MAX_TIMER_MS;
 use crate::core::tabs::{self, CrossTabOff, Follow, Message, SharedRecord, Turn};
 use crate::core::tokens::{Secret, TokenSet};
@@ -15,14 +15,6 @@ use std::rc::{Rc, Weak};
 /// holder's own refresh is bounded by the timeout; the margin covers reading and writing the
 /// shared record around it.
 pub const LOCK_MARGIN_MS: f64 = 2_000.0;
-
-fn failed(kind: FailureKind) -> RefreshResult {
-    RefreshResult::Failed(RefreshFailure { kind, status: None })
-}
-
-fn ended(reason: EndReason) -> RefreshResult {
-    RefreshResult::Refused(SessionEnd { reason, status: None, code: None })
-}
 
 impl<P: Platform> Client<P> {
     /// The name the tabs coordinate under, when they do. The first time, asks the platform
@@ -89,12 +81,12 @@ impl<P: Platform> Client<P> {
         if let Some(name) = self.coordinated() {
             // What this tab held when it decided to refresh; the turn compares it with the record.
             let Some(basis) = self.refresh_basis.take() else {
-                return (failed(FailureKind::NoRefreshToken), None);
+                return (RefreshResult::failed(FailureKind::NoRefreshToken, None), None);
             };
             match self.take_turn(name).await {
                 Ok(Some(held)) => coordinated = Some((name, basis, held)),
                 Ok(None) => {}
-                Err(()) => return (failed(FailureKind::LockTimeout), None),
+                Err(()) => return (RefreshResult::failed(FailureKind::LockTimeout, None), None),
             }
         }
         let turn = self.turn(coordinated.as_ref().map(|(name, basis, _)| (*name, basis)));
@@ -103,7 +95,7 @@ impl<P: Platform> Client<P> {
             First::Left(outcome) => outcome,
             First::Right(()) => {
                 *self.refresh_cause.borrow_mut() = None;
-                (failed(FailureKind::Timeout), None)
+                (RefreshResult::failed(FailureKind::Timeout, None), None)
             }
         }
         // The lock, if held, is released here, before anyone is told.
@@ -120,8 +112,8 @@ impl<P: Platform> Client<P> {
                 let stored = self.load_settled();
                 match tabs::decide(basis, stored.as_ref(), previous.as_ref()) {
                     Turn::Adopt(tokens) => return (RefreshResult::Adopted(tokens), None),
-                    Turn::Ended(reason) => return (ended(reason), None),
-                    Turn::Gone => return (failed(FailureKind::NoRefreshToken), None),
+                    Turn::Ended(reason) => return (RefreshResult::ended(reason), None),
+                    Turn::Gone => return (RefreshResult::failed(FailureKind::NoRefreshToken, None), None),
                     Turn::Refresh(tokens) => {
                         recorded = Some((name, previous));
                         Some(tokens)
@@ -134,9 +126,11 @@ impl<P: Platform> Client<P> {
         let (record, message, result) = match result {
             // Cleared while the refresh ran (a logout in another tab that shares this storage, or
             // the app's own code): the session is not brought back; it ends here and everywhere.
-            RefreshResult::Renewed(_) if self.load_settled().is_none() => {
-                (tabs::record_logout(&used, previous.as_ref()), Message::Ended, ended(EndReason::Logout))
-            }
+            RefreshResult::Renewed(_) if self.load_settled().is_none() => (
+                tabs::record_logout(&used, previous.as_ref()),
+                Message::Ended,
+                RefreshResult::ended(EndReason::Logout),
+            ),
             RefreshResult::Renewed(renewed) => (
                 tabs::record_after(&used, Some(&renewed), EndReason::OtherTab, previous.as_ref()),
                 Message::Renewed,

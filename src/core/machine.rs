@@ -101,6 +101,18 @@ pub enum RefreshResult {
     Failed(RefreshFailure),
 }
 
+impl RefreshResult {
+    /// A transient failure of this kind, with the status of the answer when there was one.
+    pub fn failed(kind: FailureKind, status: Option<u16>) -> RefreshResult {
+        RefreshResult::Failed(RefreshFailure { kind, status })
+    }
+
+    /// The end of the session, for this reason (no answer to report).
+    pub fn ended(reason: EndReason) -> RefreshResult {
+        RefreshResult::Refused(SessionEnd { reason, status: None, code: None })
+    }
+}
+
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
