@@ -3,8 +3,21 @@
 
 use fetch_with_refresh::core::refresh::Scalar;
 use fetch_with_refresh::core::settings::{option_path, parse_entries, Host, Kind, OptionError, Problem};
+use fetch_with_refresh::core::tokens::{Secret, TokenSet};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// Asserts that `set`'s Debug output does not depend on its tokens' text.
+pub fn assert_debug_hides_tokens(set: &TokenSet) {
+    let x = Secret::new("x").unwrap();
+    let blank = TokenSet {
+        access: x.clone(),
+        refresh: set.refresh.as_ref().map(|_| x.clone()),
+        expires_at: set.expires_at,
+        issued_at: set.issued_at,
+    };
+    assert_eq!(format!("{set:?}"), format!("{blank:?}"));
+}
 
 /// The fuzz input as up to `n` texts, separated by NUL bytes (each decoded lossily as UTF-8; the
 /// last takes the rest, NULs included). Always `n` texts: the missing ones are empty.

@@ -152,3 +152,22 @@ async function connect(backend, browser) {
 export function jwtPayload(token) {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
+
+/**
+ * A page on tests/e2e/memory.html (the package alone, its wasm memory exposed) with a DevTools
+ * session, and `measure()`: the JS heap in use after three garbage collections, and the byte length
+ * of the module's linear memory.
+ */
+export async function openMemoryPage(h) {
+  const page = await h.context.newPage();
+  await page.goto(`${h.B}/static/tests/e2e/memory.html`);
+  await page.waitForFunction(() => window.fwrLoaded === true, null, { timeout: 15_000 });
+  const cdp = await h.context.newCDPSession(page);
+  async function measure() {
+    for (let i = 0; i < 3; i += 1) await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const wasm = await page.evaluate(() => window.wasmMemory.buffer.byteLength);
+    return { heap: usedSize, wasm };
+  }
+  return { page, measure };
+}

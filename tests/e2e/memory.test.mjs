@@ -5,7 +5,7 @@
 // settled, the closures and wasm table slots they held): 20,000 requests grew the heap by ~11 MB.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openHarness } from './harness.mjs';
+import { openHarness, openMemoryPage } from './harness.mjs';
 
 const WARM_UP = 2_000;
 const REQUESTS = 20_000;
@@ -16,22 +16,12 @@ const HEAP_SLACK = 10 * REQUESTS;
 
 let h;
 let page;
-let cdp;
+let measure;
 before(async () => {
   h = await openHarness();
-  page = await h.context.newPage();
-  await page.goto(`${h.B}/static/tests/e2e/memory.html`);
-  await page.waitForFunction(() => window.fwrLoaded === true, null, { timeout: 15_000 });
-  cdp = await h.context.newCDPSession(page);
+  ({ page, measure } = await openMemoryPage(h));
 });
 after(async () => h?.close());
-
-async function measure() {
-  for (let i = 0; i < 3; i += 1) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  const wasm = await page.evaluate(() => window.wasmMemory.buffer.byteLength);
-  return { heap: usedSize, wasm };
-}
 
 /** Runs `n` requests, 100 at a time, through a client whose transport answers at once. */
 function run(n, withSignal) {

@@ -4,7 +4,7 @@
 // the module's linear memory are where they were after the warm-up.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openHarness } from './harness.mjs';
+import { openHarness, openMemoryPage } from './harness.mjs';
 
 const TOTAL = 100_000;
 const WARM_UP = 10_000;
@@ -14,22 +14,12 @@ const HEAP_SLACK = 10 * (TOTAL - WARM_UP);
 
 let h;
 let page;
-let cdp;
+let measure;
 before(async () => {
   h = await openHarness();
-  page = await h.context.newPage();
-  await page.goto(`${h.B}/static/tests/e2e/memory.html`);
-  await page.waitForFunction(() => window.fwrLoaded === true, null, { timeout: 15_000 });
-  cdp = await h.context.newCDPSession(page);
+  ({ page, measure } = await openMemoryPage(h));
 });
 after(async () => h?.close());
-
-async function measure() {
-  for (let i = 0; i < 3; i += 1) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  const wasm = await page.evaluate(() => window.wasmMemory.buffer.byteLength);
-  return { heap: usedSize, wasm };
-}
 
 /** Runs requests until `upTo` have settled in all, 100 at a time: what settled and how. */
 function runUpTo(upTo, every) {
