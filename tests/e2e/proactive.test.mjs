@@ -13,10 +13,16 @@ beforeEach(async () => h.fresh());
 afterEach(() => h.assertNoPageProblems());
 
 test('a request inside the proactive window is not delayed by the background refresh', { timeout: 30_000 }, async (t) => {
-  // The login says the token lives 600 s, inside a 1800 s window; the refreshed token lives 3600 s
-  // (the backend's expires_in), outside it, so exactly one proactive refresh is due.
+  // The login's 1-hour token is said to expire in 600 s: inside the 1800 s window, and in the
+  // second half of its life (no proactive refresh happens in the first half). The refreshed token
+  // lives 3600 s (the backend's expires_in), outside the window, so exactly one proactive refresh is
+  // due.
   const tokens = await h.run(
-    (B) => window.kit.start('s001', B, { options: { storage: 'memory', proactiveWindow: 1800 }, tokens: { expiresIn: 600 } }),
+    (B) =>
+      window.kit.start('s001', B, {
+        options: { storage: 'memory', proactiveWindow: 1800 },
+        tokens: { expiresAt: Date.now() + 600_000 },
+      }),
     h.B,
   );
   await h.admin('refresh-faults', { count: 1, kind: 'delay', ms: REFRESH_DELAY_MS });
