@@ -437,6 +437,18 @@ export interface AuthOptions {
 	@default { count: 10, per: 60 }
 	*/
 	renewLimit?: { count?: number; per?: number };
+
+	/**
+	Refresh on a timer, in the visible tab, when the access token enters its refresh window (the
+	`proactiveWindow`, never in the first half of a known lifetime), instead of at the next request.
+	A hidden tab leaves it to the visible one and checks again when it is shown. A refresh that
+	fails is not tried again by the timer: the next request, the page shown again or the network
+	back does. Whatever this option says, the expiry is checked again whenever the page becomes
+	visible (`visibilitychange`) or comes back online (`online`).
+
+	@default false
+	*/
+	autoRefresh?: boolean;
 }
 
 /**

@@ -35,7 +35,7 @@ impl AuthClient {
         let options::Options { config, storage, cookie, fetch } = options::read(&options)?;
         let store = storage::open(&storage, &cookie);
         let inner = Rc::new(Client::new(config, store, WebPlatform::new(fetch)));
-        inner.listen_to_tabs();
+        inner.start();
         Ok(AuthClient { inner })
     }
 

@@ -28,6 +28,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 mod cross_tab;
+mod wake;
 
 pub use cross_tab::LOCK_MARGIN_MS;
 
@@ -132,6 +133,8 @@ pub struct Client<P: Platform> {
     /// Raised by `dispose()`; the refresh task waits on it.
     disposal: Flag,
     coordination: Cell<Coordination>,
+    /// The `autoRefresh` timer, when one is armed (dropping it clears it).
+    auto_refresh: RefCell<Option<P::Alarm>>,
 }
 
 impl<P: Platform> std::fmt::Debug for Client<P> {
@@ -173,6 +176,7 @@ impl<P: Platform> Client<P> {
             renewals: RefCell::new(Renewals::default()),
             disposal: Flag::default(),
             coordination: Cell::new(Coordination::Unknown),
+            auto_refresh: RefCell::new(None),
         }
     }
 
@@ -261,6 +265,9 @@ impl<P: Platform> Client<P> {
                     let request = request.as_ref().map(|m| (m.method.as_str(), m.url.as_str()));
                     let duration = self.platform.now() - self.refresh_started.get();
                     self.platform.notify(&notice, request, duration);
+                    if let Notice::TokensChanged { .. } = notice {
+                        self.schedule();
+                    }
                 }
             }
         }
@@ -597,6 +604,8 @@ impl<P: Platform> Client<P> {
         self.disposal.raise();
         self.platform.forget_listeners();
         self.platform.stop_listening();
+        self.platform.stop_watching();
+        self.auto_refresh.take();
         // Posting wakes the waiting task later (a microtask): nothing re-enters while borrowed.
         for (_, mailbox) in self.mailboxes.borrow().iter() {
             mailbox.post(Command::Dispose);

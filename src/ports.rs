@@ -168,11 +168,17 @@ pub trait App: Values {
 
 /// Time: the clock, delays, and background tasks.
 pub trait Timer {
+    /// A call of [`Timer::alarm`] still to come: dropping it cancels the call.
+    type Alarm;
+
     /// The time, epoch milliseconds.
     fn now(&self) -> f64;
 
+    /// Calls `then` in `ms` milliseconds, unless the returned alarm is dropped before.
+    fn alarm(&self, ms: u32, then: Box<dyn FnOnce()>) -> Self::Alarm;
+
     /// Resolves after `ms` milliseconds; dropping it cancels the timer.
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin;
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin + 'static;
 
     /// Runs `task` in the background.
     fn spawn(&self, task: impl Future<Output = ()> + 'static);
@@ -216,7 +222,20 @@ pub trait Tabs {
     fn stop_listening(&self);
 }
 
-/// Everything the driver needs from its platform.
-pub trait Platform: Transport + App + Timer + Tabs + 'static {}
+/// The page waking up: it becomes visible again, or the browser comes back online.
+pub trait Wakeups {
+    /// Whether the page is visible (true where there is no page to hide).
+    fn visible(&self) -> bool;
 
-impl<P: Transport + App + Timer + Tabs + 'static> Platform for P {}
+    /// Calls `on_change` each time the page's visibility changes or the browser comes back
+    /// online, until [`Wakeups::stop_watching`] (or the platform is dropped).
+    fn watch(&self, on_change: Box<dyn Fn()>);
+
+    /// Removes what [`Wakeups::watch`] registered (`dispose`).
+    fn stop_watching(&self);
+}
+
+/// Everything the driver needs from its platform.
+pub trait Platform: Transport + App + Timer + Tabs + Wakeups + 'static {}
+
+impl<P: Transport + App + Timer + Tabs + Wakeups + 'static> Platform for P {}

@@ -1,7 +1,8 @@
 //! Browser tests of the glue (wasm-bindgen-test, headless Chromium): the `AuthClient` export and
 //! its option checks, attaching tokens, the fetch path (refresh, queue, replays, responses, errors),
-//! the storages and cookies, the cross-tab port (Web Locks, IndexedDB, BroadcastChannel), and two
-//! flavours run against the real test backend (`FWR_BACKEND`, set by `scripts/browser-tests.sh`).
+//! the storages and cookies, the cross-tab port (Web Locks, IndexedDB, BroadcastChannel), waking
+//! up (`visibilitychange`, `online`, `autoRefresh`), and two flavours run against the real test
+//! backend (`FWR_BACKEND`, set by `scripts/browser-tests.sh`).
 //!
 //! Most tests inject a fake backend as the `fetch` option (see `support.rs`): it records what each
 //! call carried (URL, headers, body bytes, the raw input and init) and answers as each test scripts
@@ -46,3 +47,5 @@ mod storage;
 mod stores;
 #[path = "browser/tabs.rs"]
 mod tabs;
+#[path = "browser/wake.rs"]
+mod wake;

@@ -22,7 +22,7 @@ use fetch_with_refresh::core::tokens::TokenSet;
 use fetch_with_refresh::core::vault::MemoryStore;
 use fetch_with_refresh::ports::{
     App, CrossTabOff, Destination, KeyValueStore, Prepared, RefreshAnswer, StoreError, Tabs, Timer,
-    Transport, Values, WithBody,
+    Transport, Values, Wakeups, WithBody,
 };
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
@@ -198,6 +198,9 @@ enum Function {
 /// One attempt as the backend saw it: its URL and its token header (name, value).
 type Sent = (String, Option<(String, String)>);
 
+/// What an alarm calls.
+type Then = Box<dyn FnOnce()>;
+
 /// What the fake backend and the fake app saw.
 #[derive(Default)]
 struct World {
@@ -205,6 +208,8 @@ struct World {
     /// Live timers: (id, due time, waker). A dropped sleep removes its own (as a cleared timeout).
     timers: RefCell<Vec<(u32, f64, Waker)>>,
     next_timer: Cell<u32>,
+    /// Armed alarms: (id, due time, what they call). A dropped alarm removes its own.
+    alarms: RefCell<Vec<(u32, f64, Then)>>,
     /// Access tokens the API accepts.
     valid: RefCell<Vec<String>>,
     /// "expired" as HTTP 401, or as HTTP 200 `{code: 50014}`.
@@ -267,6 +272,20 @@ impl World {
         for waker in due {
             waker.wake();
         }
+        let due: Vec<Then> = {
+            let mut alarms = self.alarms.borrow_mut();
+            let (due, later) = alarms.drain(..).partition(|(_, at, _)| *at <= now);
+            *alarms = later;
+            due.into_iter().map(|(_, _, then)| then).collect()
+        };
+        for then in due {
+            then();
+        }
+    }
+
+    /// When the armed alarms are due, in ms from `NOW`.
+    fn alarms_due(&self) -> Vec<f64> {
+        self.alarms.borrow().iter().map(|(_, at, _)| at - NOW).collect()
     }
 
     fn refresh_count(&self) -> usize {
@@ -293,6 +312,35 @@ struct Fake {
     hub: Option<Rc<Hub>>,
     /// This tab's number on the hub's channel.
     tab: u32,
+    /// This tab's page: whether it is hidden, and the wake-up listener on it.
+    page: Rc<Page>,
+}
+
+/// A page: hidden or shown, and the listener of its `visibilitychange` and `online` events.
+#[derive(Default)]
+struct Page {
+    hidden: Cell<bool>,
+    listener: RefCell<Option<Rc<dyn Fn()>>>,
+}
+
+impl Page {
+    fn fire(&self) {
+        let listener = self.listener.borrow().clone();
+        if let Some(listener) = listener {
+            listener();
+        }
+    }
+
+    /// `visibilitychange` to `visible` (or to `hidden`).
+    fn set_visible(&self, visible: bool) {
+        self.hidden.set(!visible);
+        self.fire();
+    }
+
+    /// `online`.
+    fn back_online(&self) {
+        self.fire();
+    }
 }
 
 impl Values for Fake {
@@ -627,12 +675,33 @@ impl App for Fake {
     }
 }
 
+/// An armed alarm; dropping it disarms it.
+struct Alarm {
+    world: Rc<World>,
+    id: u32,
+}
+
+impl Drop for Alarm {
+    fn drop(&mut self) {
+        self.world.alarms.borrow_mut().retain(|(id, _, _)| *id != self.id);
+    }
+}
+
 impl Timer for Fake {
+    type Alarm = Alarm;
+
     fn now(&self) -> f64 {
         self.world.now.get()
     }
 
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
+    fn alarm(&self, ms: u32, then: Box<dyn FnOnce()>) -> Alarm {
+        let id = self.world.next_timer.get();
+        self.world.next_timer.set(id + 1);
+        self.world.alarms.borrow_mut().push((id, self.world.now.get() + f64::from(ms), then));
+        Alarm { world: Rc::clone(&self.world), id }
+    }
+
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin + 'static {
         let id = self.world.next_timer.get();
         self.world.next_timer.set(id + 1);
         Sleep { world: Rc::clone(&self.world), id, at: self.world.now.get() + f64::from(ms) }
@@ -742,6 +811,20 @@ impl Drop for Held {
     fn drop(&mut self) {
         self.hub.holder.set(None);
         self.hub.wake_next();
+    }
+}
+
+impl Wakeups for Fake {
+    fn visible(&self) -> bool {
+        !self.page.hidden.get()
+    }
+
+    fn watch(&self, on_change: Box<dyn Fn()>) {
+        *self.page.listener.borrow_mut() = Some(Rc::from(on_change));
+    }
+
+    fn stop_watching(&self) {
+        self.page.listener.borrow_mut().take();
     }
 }
 
@@ -861,6 +944,7 @@ fn config() -> Config<Function> {
         retry: RetryPolicy::default(),
         renew_limit: RenewLimit::default(),
         coordination: None,
+        auto_refresh: false,
     }
 }
 
@@ -869,6 +953,7 @@ struct Harness {
     world: Rc<World>,
     executor: Executor,
     store: CountingStore,
+    page: Rc<Page>,
 }
 
 type Outcome = Rc<RefCell<Option<Result<Response, Error>>>>;
@@ -880,9 +965,17 @@ impl Harness {
         *world.refresh_token.borrow_mut() = "R0".to_owned();
         let executor = Executor::default();
         let store = CountingStore::default();
-        let fake = Fake { world: Rc::clone(&world), executor: executor.clone(), hub: None, tab: 0 };
+        let page = Rc::new(Page::default());
+        let fake = Fake {
+            world: Rc::clone(&world),
+            executor: executor.clone(),
+            hub: None,
+            tab: 0,
+            page: Rc::clone(&page),
+        };
         let client = Rc::new(Client::new(config, Box::new(store.clone()), fake));
-        Harness { client, world, executor, store }
+        client.start();
+        Harness { client, world, executor, store, page }
     }
 
     /// Stores tokens as the app would: access `A0` (valid or not), refresh `R0`, expiring at `at`.
@@ -1248,6 +1341,7 @@ struct Tab {
     client: Rc<Client<Fake>>,
     /// `onSessionExpired` calls in this tab.
     told: Rc<Cell<u32>>,
+    page: Rc<Page>,
 }
 
 struct Profile {
@@ -1278,6 +1372,7 @@ impl Profile {
     /// Opens tab `tab` over `store`; `listening` false models a tab that misses the messages.
     fn open(&mut self, tab: u32, store: CountingStore, listening: bool) {
         let told = Rc::new(Cell::new(0));
+        let page = Rc::new(Page::default());
         let mut config = config();
         config.coordination = Some(SHARED_NAME.to_owned());
         config.on_session_expired = Some(Function::SessionExpired(Rc::clone(&told)));
@@ -1286,12 +1381,13 @@ impl Profile {
             executor: self.executor.clone(),
             hub: Some(Rc::clone(&self.hub)),
             tab,
+            page: Rc::clone(&page),
         };
         let client = Rc::new(Client::new(config, Box::new(store), fake));
         if listening {
-            client.listen_to_tabs();
+            client.start();
         }
-        self.tabs.push(Tab { client, told });
+        self.tabs.push(Tab { client, told, page });
     }
 
     /// Every tab's storage holds access `A0` (expired by the clock) and refresh `R0`.
@@ -1768,4 +1864,196 @@ fn a_server_that_refuses_every_new_token_meets_the_renewal_limit() {
     h.run();
     assert_eq!(h.world.refresh_count(), 11);
     assert!(later.borrow().is_some());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waking up: the page shown again, the network back, and the `autoRefresh` timer.
+
+#[test]
+fn a_page_shown_again_refreshes_an_expired_token_before_the_next_request() {
+    let h = Harness::new(config());
+    h.login(false, Some(NOW - 1.0));
+    h.page.set_visible(false);
+    h.run();
+    assert_eq!(h.world.refresh_count(), 0, "a hidden page refreshes nothing");
+    h.page.set_visible(true);
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1, "shown again: the expired token is refreshed at once");
+    assert!(h.world.sent.borrow().is_empty(), "with no request");
+    let outcome = h.fetch(call("/me"));
+    h.run();
+    assert!(ok(&outcome));
+    assert_eq!(
+        h.world.tokens_sent(),
+        [Some("N1".to_owned())],
+        "the next request goes out with the new token"
+    );
+    assert!(!h.world.events.borrow().contains(&"request-queued"), "and does not wait");
+    // Shown again with a fresh token, or back online: nothing to do.
+    h.page.set_visible(true);
+    h.page.back_online();
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1);
+}
+
+#[test]
+fn back_online_a_token_inside_its_window_is_refreshed_in_the_background() {
+    let h = Harness::new(config());
+    // Expires in 10 minutes, inside the default 30-minute window; its lifetime is unknown.
+    h.login(true, Some(NOW + 600_000.0));
+    h.page.back_online();
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1);
+    assert_eq!(h.client.get_tokens().map(|t| t.access.expose().to_owned()).as_deref(), Some("N1"));
+    // Offline in a hidden page: not this page's turn.
+    let h = Harness::new(config());
+    h.login(true, Some(NOW + 600_000.0));
+    h.page.hidden.set(true);
+    h.page.back_online();
+    h.run();
+    assert_eq!(h.world.refresh_count(), 0);
+}
+
+#[test]
+fn a_session_that_died_while_the_page_slept_is_told_when_it_wakes() {
+    let mut config = config();
+    let told = Rc::new(Cell::new(0));
+    config.on_session_expired = Some(Function::SessionExpired(Rc::clone(&told)));
+    let h = Harness::new(config);
+    h.world.refresh_mode.set(Some(RefreshMode::Refuse));
+    h.login(false, Some(NOW - 1.0));
+    h.page.set_visible(true);
+    h.run();
+    assert_eq!(told.get(), 1, "the app is told when the user comes back, not at the next click");
+    assert_eq!(h.client.get_tokens(), None);
+    h.page.set_visible(true);
+    h.page.back_online();
+    h.run();
+    assert_eq!((h.world.refresh_count(), told.get()), (1, 1), "and only once");
+}
+
+#[test]
+fn a_failing_endpoint_is_not_called_in_a_loop_on_wake_ups() {
+    let mut config = config();
+    config.auto_refresh = true;
+    config.retry.attempts = 0;
+    let h = Harness::new(config);
+    h.world.refresh_mode.set(Some(RefreshMode::Offline));
+    h.login(true, Some(NOW - 1.0));
+    run_for(&h, 60_000.0, 1_000.0);
+    assert_eq!(h.world.refresh_count(), 1, "one failed refresh, and no timer to try again by itself");
+    assert!(h.world.alarms_due().is_empty());
+    // The network is back: the next wake-up tries again, and succeeds.
+    h.world.refresh_mode.set(Some(RefreshMode::Renew));
+    h.page.back_online();
+    h.run();
+    assert_eq!(h.world.refresh_count(), 2);
+    assert_ne!(h.client.get_tokens().map(|t| t.access.expose().to_owned()).as_deref(), Some("A0"));
+}
+
+#[test]
+fn auto_refresh_renews_each_token_halfway_through_its_life_with_no_request() {
+    let mut config = config();
+    config.auto_refresh = true;
+    let h = Harness::new(config);
+    h.world.ttl_s.set(60.0);
+    h.world.valid.borrow_mut().push("A0".to_owned());
+    h.client.set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    run_for(&h, 29_000.0, 1_000.0);
+    assert_eq!(h.world.refresh_count(), 0, "not in the first half of the token's life");
+    run_for(&h, 300_000.0 - 29_000.0, 1_000.0);
+    let times: Vec<f64> = h.world.refresh_times.borrow().iter().map(|t| (t - NOW) / 1000.0).collect();
+    assert_eq!(times, [30.0, 60.0, 90.0, 120.0, 150.0, 180.0, 210.0, 240.0, 270.0, 300.0]);
+    assert!(h.world.sent.borrow().is_empty(), "no request was made");
+    assert_eq!(h.world.alarms_due(), [330_000.0], "one timer armed, for the next token");
+}
+
+#[test]
+fn auto_refresh_waits_in_a_hidden_page_and_catches_up_when_shown() {
+    let mut config = config();
+    config.auto_refresh = true;
+    let h = Harness::new(config);
+    h.world.ttl_s.set(60.0);
+    h.page.hidden.set(true);
+    h.client.set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    run_for(&h, 600_000.0, 1_000.0);
+    assert_eq!(h.world.refresh_count(), 0, "a hidden page leaves the refreshing to the visible one");
+    assert!(h.world.alarms_due().is_empty(), "and keeps no timer");
+    h.page.set_visible(true);
+    h.run();
+    assert_eq!(h.world.refresh_count(), 1, "shown: the expired token is renewed at once");
+    assert_eq!(h.world.alarms_due().len(), 1, "and the timer armed for the new one");
+}
+
+#[test]
+fn auto_refresh_is_off_by_default_and_a_far_expiry_is_waited_for_in_steps() {
+    let h = Harness::new(config());
+    h.client.set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    run_for(&h, 120_000.0, 1_000.0);
+    assert_eq!(h.world.refresh_count(), 0, "off by default: no refresh without a request");
+    assert!(h.world.alarms_due().is_empty());
+
+    // A token for 60 days: its window opens later than one browser timer can wait (2^31-1 ms),
+    // so the timer is armed in steps of that, and the refresh comes when the window opens.
+    let mut config = config();
+    config.auto_refresh = true;
+    let h = Harness::new(config);
+    let life = 60.0 * 86_400_000.0;
+    h.client
+        .set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": life / 1000.0}))
+        .unwrap();
+    h.run();
+    let mut arms = Vec::new();
+    while h.world.refresh_count() == 0 && arms.len() < 10 {
+        let next = h.world.alarms_due().into_iter().fold(f64::INFINITY, f64::min) + NOW;
+        arms.push(next - h.world.now.get());
+        h.world.advance(next - h.world.now.get());
+        h.run();
+    }
+    let cap = 2_147_483_647.0;
+    assert_eq!(arms, [cap, cap, life - 1_800_000.0 - 2.0 * cap]);
+    assert_eq!(h.world.refresh_times.borrow().as_slice(), [NOW + life - 1_800_000.0]);
+}
+
+#[test]
+fn the_timer_follows_the_tokens_and_dispose_removes_everything() {
+    let mut config = config();
+    config.auto_refresh = true;
+    let h = Harness::new(config);
+    let due = |h: &Harness| h.world.alarms_due();
+    h.client.set_tokens(&json!({"accessToken": "A0", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    h.run();
+    assert_eq!(due(&h), [30_000.0]);
+    h.client.set_tokens(&json!({"accessToken": "A1", "refreshToken": "R0", "expiresIn": 600})).unwrap();
+    h.run();
+    assert_eq!(due(&h), [300_000.0], "new tokens: the old timer is cleared, one for the new");
+    h.client.set_tokens(&json!({"accessToken": "A2", "refreshToken": "R0"})).unwrap();
+    h.run();
+    assert!(due(&h).is_empty(), "no expiry known: no timer");
+    h.client.set_tokens(&json!({"accessToken": "A3", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    h.client.clear_tokens().unwrap();
+    h.run();
+    assert!(due(&h).is_empty(), "logged out: no timer");
+    h.client.set_tokens(&json!({"accessToken": "A4", "refreshToken": "R0", "expiresIn": 60})).unwrap();
+    h.run();
+    assert_eq!(due(&h).len(), 1);
+    h.client.dispose();
+    h.run();
+    assert!(due(&h).is_empty(), "dispose clears the timer");
+    assert!(h.page.listener.borrow().is_none(), "and removes the wake-up listener");
+    h.page.set_visible(true);
+    run_for(&h, 120_000.0, 1_000.0);
+    assert_eq!(h.world.refresh_count(), 0);
+}
+
+#[test]
+fn tabs_woken_together_make_one_refresh() {
+    let p = Profile::new(4, true);
+    p.login_expired();
+    for tab in &p.tabs {
+        tab.page.back_online();
+    }
+    p.run();
+    assert_eq!(p.world.refresh_count(), 1, "one refresh under the lock; the others adopt it");
+    assert_eq!(p.world.adopted.get(), 3);
 }

@@ -85,6 +85,7 @@ enum Ev {
     Cleared,
     RenewedElsewhere(TokenSet),
     EndedElsewhere(EndReason),
+    Wake { now: f64, tokens: Option<TokenSet> },
 }
 
 impl Ev {
@@ -107,15 +108,17 @@ impl Ev {
             Ev::Cleared => Input::TokensCleared,
             Ev::RenewedElsewhere(tokens) => Input::RenewedElsewhere(tokens),
             Ev::EndedElsewhere(reason) => Input::EndedElsewhere(*reason),
+            Ev::Wake { now, tokens } => Input::Wake { now: *now, tokens: tokens.as_ref() },
         }
     }
 
     /// The stored tokens this event carries, if it carries any.
     fn carried_tokens(&self) -> Option<&TokenSet> {
         match self {
-            Ev::Start { tokens, .. } | Ev::Response { tokens, .. } | Ev::Join { tokens, .. } => {
-                tokens.as_ref()
-            }
+            Ev::Start { tokens, .. }
+            | Ev::Response { tokens, .. }
+            | Ev::Join { tokens, .. }
+            | Ev::Wake { tokens, .. } => tokens.as_ref(),
             Ev::Set(tokens) | Ev::RenewedElsewhere(tokens) => Some(tokens),
             _ => None,
         }
@@ -1323,6 +1326,72 @@ fn other_tabs() {
     ]);
 }
 
+/// The page woke up (visible again, back online, or the `autoRefresh` timer) at `NOW`.
+fn wake(tokens: impl Into<Option<TokenSet>>) -> Ev {
+    Ev::Wake { now: NOW, tokens: tokens.into() }
+}
+
+#[test]
+fn waking_up_checks_the_expiry_again() {
+    let new = new_tokens();
+    run_table(&[
+        case("a fresh token: nothing to do", vec![(wake(fresh()), nothing())]),
+        case(
+            "no expiry known: the server decides at the next request",
+            vec![(wake(unknown_expiry()), nothing())],
+        ),
+        case("no tokens: nothing to do", vec![(wake(None), nothing())]),
+        case(
+            "an expired token without a refresh token: nothing to do",
+            vec![(wake(without_refresh(expired())), nothing())],
+        ),
+        case(
+            "inside the window: a background refresh; requests still go out with the old token",
+            vec![
+                (wake(expiring()), all([start_refresh(Trigger::Proactive), started(Trigger::Proactive, 0)])),
+                (start(1, expiring()), all([send(1, &expiring())])),
+                (wake(expiring()), nothing()),
+                (refresh_done_with(renewed(new.clone()), expiring()), all(renewal(&new, 0))),
+            ],
+        ),
+        case(
+            "past its expiry: the refresh starts now, and the next requests wait for it",
+            vec![
+                (wake(expired()), all([start_refresh(Trigger::Expired), started(Trigger::Expired, 0)])),
+                (start(1, expired()), all([queued(1, 1)])),
+                (refresh_done(renewed(new.clone())), acts([save(&new), send(1, &new)])),
+            ],
+        ),
+        case(
+            "the refresh token is dead too: the app is told now, once",
+            vec![
+                (wake(expired()), acts([start_refresh(Trigger::Expired)])),
+                (refresh_done(refused(rejected_by_endpoint())), all(session_end(&rejected_by_endpoint(), 0))),
+                (wake(None), nothing()),
+            ],
+        ),
+        case(
+            "a transient failure keeps the tokens; the next wake-up tries again",
+            vec![
+                (wake(expired()), acts([start_refresh(Trigger::Expired)])),
+                (refresh_done(failed(FailureKind::Network)), all([refresh_failed(FailureKind::Network, 0)])),
+                (wake(expired()), acts([start_refresh(Trigger::Expired)])),
+            ],
+        ),
+        case(
+            "a refresh already running: none other",
+            vec![
+                (start(1, expired()), acts([start_refresh(Trigger::Expired)])),
+                (wake(expired()), nothing()),
+            ],
+        ),
+    ]);
+    run_table(&[custom_case(
+        "with a refresh function no refresh token is needed",
+        vec![(wake(without_refresh(expired())), acts([start_refresh(Trigger::Expired)]))],
+    )]);
+}
+
 #[test]
 fn a_tab_knows_whether_it_holds_a_session() {
     let mut machine = Machine::new(WINDOW, false);
@@ -1522,6 +1591,7 @@ impl Sim {
                 EndReason::OtherTab,
                 EndReason::RefreshRejected,
             ])),
+            92 | 93 => Ev::Wake { now: self.now, tokens: self.storage.clone() },
             _ => {
                 self.now += rng.below(4) as f64 * self.window / 2.0;
                 return None;
@@ -1575,7 +1645,7 @@ impl Sim {
                     self.stats.renewals += 1;
                 }
             }
-            Ev::Set(_) | Ev::Cleared | Ev::RenewedElsewhere(_) | Ev::EndedElsewhere(_) => {}
+            Ev::Set(_) | Ev::Cleared | Ev::RenewedElsewhere(_) | Ev::EndedElsewhere(_) | Ev::Wake { .. } => {}
         }
         let effects = self.machine.handle(ev.input());
         let _ = writeln!(self.log, "  {ev:?}\n    -> {effects:?}");

@@ -295,6 +295,15 @@ pub enum Input<'a> {
     RenewedElsewhere(&'a TokenSet),
     /// The session these tokens belong to ended in another tab.
     EndedElsewhere(EndReason),
+    /// The page woke up (it became visible again, came back online, or the `autoRefresh` timer
+    /// fired): a token inside its refresh window, or past its expiry, is refreshed now, in the
+    /// background, rather than at the next request.
+    Wake {
+        /// The time, epoch ms.
+        now: f64,
+        /// The stored tokens.
+        tokens: Option<&'a TokenSet>,
+    },
 }
 
 impl Input<'_> {
@@ -304,7 +313,8 @@ impl Input<'_> {
             Input::Start { tokens, .. }
             | Input::Response { tokens, .. }
             | Input::JoinRefresh { tokens, .. }
-            | Input::RefreshFinished { tokens, .. } => *tokens,
+            | Input::RefreshFinished { tokens, .. }
+            | Input::Wake { tokens, .. } => *tokens,
             Input::TokensSet(tokens) | Input::RenewedElsewhere(tokens) => Some(tokens),
             Input::Left { .. } | Input::TokensCleared | Input::EndedElsewhere(_) => None,
         }
@@ -436,6 +446,16 @@ impl Machine {
                 self.end_session(end, waiting.len(), &mut out);
                 for id in waiting {
                     self.fail(id, Failure::SessionExpired, &mut out);
+                }
+            }
+            Input::Wake { now, tokens } => {
+                self.observe(tokens);
+                if let Some(tokens) = tokens.filter(|t| !self.refreshing() && self.can_refresh(Some(t))) {
+                    match freshness(tokens, now, self.window_ms) {
+                        Freshness::Expired => self.begin_refresh(Trigger::Expired, true, &mut out),
+                        Freshness::Expiring => self.begin_refresh(Trigger::Proactive, false, &mut out),
+                        Freshness::Fresh | Freshness::Unknown => {}
+                    }
                 }
             }
         }

@@ -276,6 +276,9 @@ pub struct Config<F> {
     /// The name the tabs coordinate their refreshes under
     /// ([`crate::core::tabs::coordination_name`]); `None` with `crossTab: false`.
     pub coordination: Option<String>,
+    /// `autoRefresh`: refresh on a timer when the token enters its refresh window (in a visible
+    /// page), not at the next request.
+    pub auto_refresh: bool,
 }
 
 #[cfg(test)]

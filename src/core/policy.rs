@@ -28,6 +28,17 @@ pub fn freshness(tokens: &TokenSet, now: f64, window_ms: f64) -> Freshness {
     }
 }
 
+/// When `tokens` enter their refresh window (epoch ms): when [`freshness`] stops calling them
+/// `Fresh`. `None` when no expiry is known. What the `autoRefresh` timer waits for.
+pub fn refresh_due_at(tokens: &TokenSet, window_ms: f64) -> Option<f64> {
+    let at = tokens.expires_at?;
+    let window_opens = at - window_ms;
+    Some(match tokens.issued_at {
+        Some(issued) => window_opens.max(issued + (at - issued) / 2.0),
+        None => window_opens,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +99,36 @@ mod tests {
         };
         assert_eq!(freshness(&long, 20_000_000.0, window), Freshness::Fresh);
         assert_eq!(freshness(&long, 34_200_000.0, window), Freshness::Expiring);
+    }
+
+    #[test]
+    fn the_refresh_falls_due_when_the_token_stops_being_fresh() {
+        let set = |expires_at: Option<f64>, issued_at: Option<f64>| TokenSet {
+            access: Secret::new("t").expect("usable"),
+            refresh: None,
+            expires_at,
+            issued_at,
+        };
+        let window = 1_800_000.0;
+        let cases = [
+            // (expires_at, issued_at, window, due)
+            (None, None, window, None),
+            (Some(10_000_000.0), None, window, Some(8_200_000.0)),
+            (Some(10_000_000.0), None, 0.0, Some(10_000_000.0)),
+            // A 15-minute token: half its life, not the window.
+            (Some(900_000.0), Some(0.0), window, Some(450_000.0)),
+            // A 10-hour token: the window, which opens after half its life.
+            (Some(36_000_000.0), Some(0.0), window, Some(34_200_000.0)),
+        ];
+        for (expires_at, issued_at, window, due) in cases {
+            let tokens = set(expires_at, issued_at);
+            assert_eq!(refresh_due_at(&tokens, window), due, "{expires_at:?} {issued_at:?} {window}");
+            // It agrees with `freshness`: fresh just before, not fresh from then on.
+            if let Some(due) = due {
+                assert_eq!(freshness(&tokens, due - 1.0, window), Freshness::Fresh);
+                assert_ne!(freshness(&tokens, due, window), Freshness::Fresh);
+            }
+        }
     }
 
     #[test]

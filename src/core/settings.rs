@@ -346,6 +346,7 @@ struct RawOptions<V> {
     cross_tab: Slot<V>,
     retry: Slot<V>,
     renew_limit: Slot<V>,
+    auto_refresh: Slot<V>,
 }
 
 #[derive(Deserialize, Default)]
@@ -563,6 +564,7 @@ pub fn validate<H: Host>(
 
     let retry = r.retry(&o.retry)?;
     let renew_limit = r.renew_limit(&o.renew_limit)?;
+    let auto_refresh = r.flag(&o.auto_refresh, "autoRefresh")?.unwrap_or(false);
 
     let config = Config {
         base_url,
@@ -579,6 +581,7 @@ pub fn validate<H: Host>(
         retry,
         renew_limit,
         coordination,
+        auto_refresh,
     };
     Ok(Settings { config, storage, cookie, fetch })
 }

@@ -15,3 +15,4 @@ pub mod platform;
 pub mod storage;
 pub mod tabs;
 pub mod timer;
+pub mod wake;

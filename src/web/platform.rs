@@ -1,11 +1,13 @@
 //! The browser platform the client runs on: its opaque values are JavaScript objects. The ports
 //! are implemented in [`crate::web::fetch`] (transport), [`crate::web::app`] (callbacks, events,
-//! errors), [`crate::web::timer`] (time) and [`crate::web::tabs`] (cross-tab coordination).
+//! errors), [`crate::web::timer`] (time), [`crate::web::tabs`] (cross-tab coordination) and
+//! [`crate::web::wake`] (the page waking up).
 
 use crate::ports::Values;
 use crate::web::events::Emitter;
 use crate::web::fetch::Outgoing;
 use crate::web::tabs::{Channel, Database};
+use crate::web::wake::WakeListeners;
 use js_sys::Function;
 use std::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -22,6 +24,8 @@ pub struct WebPlatform {
     /// The channel to the other tabs, opened by the first `listen` or `broadcast` (closed when
     /// dropped).
     pub(crate) channel: RefCell<Option<Channel>>,
+    /// The page's wake-up listeners, set by `watch` (removed when dropped).
+    pub(crate) wakeups: RefCell<Option<WakeListeners>>,
 }
 
 impl WebPlatform {
@@ -32,6 +36,7 @@ impl WebPlatform {
             listeners: Emitter::new(),
             database: RefCell::default(),
             channel: RefCell::default(),
+            wakeups: RefCell::default(),
         }
     }
 

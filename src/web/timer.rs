@@ -1,6 +1,6 @@
-//! The [`Timer`] port in the browser: `Date.now()`, a delay on gloo-timers' `Timeout` (cleared
-//! when dropped, so an abandoned deadline leaves no timer behind), and wasm-bindgen-futures'
-//! `spawn_local`.
+//! The [`Timer`] port in the browser: `Date.now()`, delays and alarms on gloo-timers' `Timeout`
+//! (cleared when dropped, so an abandoned deadline leaves no timer behind), and
+//! wasm-bindgen-futures' `spawn_local`.
 
 use crate::flag::Flag;
 use crate::ports::Timer;
@@ -37,11 +37,17 @@ impl Future for Sleep {
 }
 
 impl Timer for WebPlatform {
+    type Alarm = Timeout;
+
     fn now(&self) -> f64 {
         js_sys::Date::now()
     }
 
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
+    fn alarm(&self, ms: u32, then: Box<dyn FnOnce()>) -> Timeout {
+        Timeout::new(ms, then)
+    }
+
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin + 'static {
         Sleep::new(ms)
     }
 

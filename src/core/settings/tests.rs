@@ -106,7 +106,7 @@ fn endpoint(settings: &Settings<String, Value>) -> &RefreshEndpoint {
 
 const TOP_KEYS: &str =
     "baseURL, storage, storageKeys, cookie, attach, refresh, proactiveWindow, accessExpired, \
-sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab, retry, renewLimit";
+sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab, retry, renewLimit, autoRefresh";
 
 #[test]
 fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
@@ -227,6 +227,7 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""renewLimit": {"per": 0}"#), "option `renewLimit.per` must be a number of seconds above 0 (got number)".into()),
         (with(r#""renewLimit": {"window": 30}"#), "unknown option `renewLimit.window` (expected one of: count, per)".into()),
         (with(r#""crossTab": 1"#), "option `crossTab` must be true or false (got number)".into()),
+        (with(r#""autoRefresh": "on""#), "option `autoRefresh` must be true or false (got string)".into()),
         (with(r#""timeout": 0"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
         (with(r#""timeout": 2147483648"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
         (with(r#""timeout": 1e300"#), "option `timeout` must be a number of milliseconds from 1 to 2147483647 (got number)".into()),
@@ -325,6 +326,7 @@ fn the_defaults_apply_to_what_is_left_out() {
         Some("fetch-with-refresh:localStorage:access_token:refresh_token"),
         "tabs coordinate by default, under a name for the storage and its keys"
     );
+    assert!(!s.config.auto_refresh, "autoRefresh is off by default, as in the seeds");
     let memory = accepted(r#"{"refresh": {"url": "/r"}, "storage": "memory"}"#);
     assert_eq!(memory.config.coordination, None, "tokens in memory are not shared, nor written to IndexedDB");
     let memory = accepted(r#"{"refresh": {"url": "/r"}, "storage": "memory", "crossTab": true}"#);
@@ -371,7 +373,8 @@ fn every_documented_option_is_read() {
             "timeout": 2147483647,
             "crossTab": false,
             "retry": {"attempts": 5, "baseDelay": 100, "maxDelay": 1000},
-            "renewLimit": {"count": 4, "per": 30}
+            "renewLimit": {"count": 4, "per": 30},
+            "autoRefresh": true
         }"#,
     );
     let c = &s.config;
@@ -389,6 +392,7 @@ fn every_documented_option_is_read() {
     assert_eq!(c.coordination, None, "crossTab: false");
     assert_eq!(c.retry, RetryPolicy { attempts: 5, base_delay_ms: 100.0, max_delay_ms: 1_000.0 });
     assert_eq!(c.renew_limit, RenewLimit { count: 4, per_ms: 30_000.0 });
+    assert!(c.auto_refresh);
     assert_eq!(
         c.storage_keys,
         StorageKeys { access: "tk".into(), refresh: "rtk".into(), expires_at: "exp".into() }
