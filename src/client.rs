@@ -16,7 +16,7 @@ use crate::core::machine::{
 };
 use crate::core::options::{Config, Matcher, Refresher, ResponsePaths};
 use crate::core::refresh::{build_request, read_answer, PlainRequest, Scalar};
-use crate::core::retry::{is_transient, retry_after_ms, Renewals};
+use crate::core::retry::{http_date_ms, is_transient, retry_after_ms, Renewals};
 use crate::core::tokens::{TokenError, TokenSet};
 use crate::core::vault::TokenVault;
 use crate::flag::Flag;
@@ -502,7 +502,7 @@ impl<P: Platform> Client<P> {
                 return match self.platform.call_refresh_function(function, tokens).await {
                     Ok(None) => RefreshResult::ended(EndReason::RefreshFunction),
                     Ok(Some(value)) => {
-                        match self.read_tokens(&value, &ResponsePaths::token_fields(), tokens) {
+                        match self.read_tokens(&value, &ResponsePaths::token_fields(), tokens, None) {
                             Ok(renewed) => RefreshResult::Renewed(renewed),
                             Err(_) => failed(FailureKind::Malformed, None),
                         }
@@ -516,7 +516,7 @@ impl<P: Platform> Client<P> {
             return failed(FailureKind::NoRefreshToken, None);
         };
         let plain = build_request(endpoint, self.config.base_url.as_deref(), tokens, refresh);
-        let RefreshAnswer { status, body, .. } = match self.call_with_retries(&plain).await {
+        let RefreshAnswer { status, body, date, .. } = match self.call_with_retries(&plain).await {
             Ok(answer) => answer,
             Err(error) => return self.refresh_failed(error, FailureKind::Network),
         };
@@ -534,7 +534,9 @@ impl<P: Platform> Client<P> {
             }),
             RefreshVerdict::Failed => failed(FailureKind::Status, Some(status)),
             RefreshVerdict::Answered => {
-                let read = body.as_ref().map(|body| self.read_tokens(body, &endpoint.response, tokens));
+                let server_now = date.as_deref().and_then(http_date_ms);
+                let read =
+                    body.as_ref().map(|body| self.read_tokens(body, &endpoint.response, tokens, server_now));
                 match read {
                     Some(Ok(renewed)) => RefreshResult::Renewed(renewed),
                     _ => failed(FailureKind::Malformed, Some(status)),
@@ -543,15 +545,17 @@ impl<P: Platform> Client<P> {
         }
     }
 
-    /// Reads new tokens out of `body`; a missing refresh token keeps the current one.
+    /// Reads new tokens out of `body`, answered when the server's clock said `server_now`; a
+    /// missing refresh token keeps the current one.
     fn read_tokens(
         &self,
         body: &P::Body,
         paths: &ResponsePaths,
         current: &TokenSet,
+        server_now: Option<f64>,
     ) -> Result<TokenSet, TokenError> {
         let lookup = |path: &str| self.platform.lookup(body, path);
-        read_answer(paths, lookup, self.platform.now(), current.refresh.clone())
+        read_answer(paths, lookup, self.platform.now(), server_now, current.refresh.clone())
     }
 
     /// A refresh call or function that failed: `kind`, with the error kept as the cause.
@@ -567,7 +571,7 @@ impl<P: Platform> Client<P> {
             return Err(SetTokensError::Disposed);
         }
         let lookup = |path: &str| self.platform.lookup(value, path);
-        let tokens = read_answer(&ResponsePaths::token_fields(), lookup, self.platform.now(), None)
+        let tokens = read_answer(&ResponsePaths::token_fields(), lookup, self.platform.now(), None, None)
             .map_err(SetTokensError::Invalid)?;
         self.vault.save(&tokens, &self.report_fallback());
         self.feed(Input::TokensSet(&tokens));

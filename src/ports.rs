@@ -127,6 +127,8 @@ pub struct RefreshAnswer<B> {
     pub body: Option<B>,
     /// The `Retry-After` header, when there was one.
     pub retry_after: Option<String>,
+    /// The `Date` header (the server's clock), when it was readable.
+    pub date: Option<String>,
 }
 
 /// Calls the app back: its matchers, its refresh function, its session-expired callback and its

@@ -234,8 +234,10 @@ struct World {
     /// Lifetime of the tokens a refresh issues, in seconds (0: an hour).
     ttl_s: Cell<f64>,
     /// When set, a refresh issues JWTs whose `iat`/`exp` follow the server's clock, this many ms
-    /// from the local one, and no `expires_in`.
+    /// from the local one, and no `expires_in`; its answer's `Date` header says that clock.
     server_clock: Cell<Option<f64>>,
+    /// The JWTs a refresh issues have no `iat`.
+    no_iat: Cell<bool>,
     /// Answers the next refresh calls get before the mode applies: (status, `Retry-After`); status
     /// 0 is a network error.
     scripted_failures: RefCell<std::collections::VecDeque<(u16, Option<&'static str>)>>,
@@ -439,6 +441,33 @@ impl Drop for Sleep {
     }
 }
 
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) for epoch ms `ms`, as a `Date` header says it.
+fn http_date(ms: f64) -> String {
+    let secs = (ms / 1000.0).floor() as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
 /// An unsigned JWT-shaped token with `payload` (base64url, no padding).
 fn jwt(payload: &Value) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -567,6 +596,7 @@ impl Transport for Fake {
                     status,
                     body: Some(json!({"error": "busy"})),
                     retry_after: retry_after.map(str::to_owned),
+                    date: None,
                 }),
             };
             return RefreshCall { world: Rc::clone(world), answer: Some(answer), yielded: false };
@@ -585,18 +615,25 @@ impl Transport for Fake {
                     }
                     Some(offset) => {
                         let iat = ((world.now.get() + offset) / 1000.0).floor();
-                        let access = jwt(&json!({"n": n, "iat": iat, "exp": iat + ttl}));
+                        let claims = if world.no_iat.get() {
+                            json!({"n": n, "exp": iat + ttl})
+                        } else {
+                            json!({"n": n, "iat": iat, "exp": iat + ttl})
+                        };
+                        let access = jwt(&claims);
                         (access.clone(), json!({"access_token": access, "refresh_token": format!("R{n}")}))
                     }
                 };
                 world.valid.borrow_mut().push(access);
                 *world.refresh_token.borrow_mut() = format!("R{n}");
-                Some(Ok(RefreshAnswer { status: 200, body: Some(answer), retry_after: None }))
+                let date = world.server_clock.get().map(|offset| http_date(world.now.get() + offset));
+                Some(Ok(RefreshAnswer { status: 200, body: Some(answer), retry_after: None, date }))
             }
             RefreshMode::Renew | RefreshMode::Refuse => Some(Ok(RefreshAnswer {
                 status: 401,
                 body: Some(json!({"error": "invalid_grant"})),
                 retry_after: None,
+                date: None,
             })),
             RefreshMode::Offline => Some(Err(Error("TypeError: Failed to fetch".into()))),
             RefreshMode::Hang => None,
@@ -1766,6 +1803,29 @@ fn a_clock_an_hour_off_neither_blocks_requests_nor_refreshes_more_than_once_per_
         h.world.valid.borrow_mut().push(first.clone());
         h.client.set_tokens(&json!({"accessToken": first, "refreshToken": "R0"})).unwrap();
         // 1,000 requests over 1,000 s: each token is renewed once, in the second half of its life.
+        let (refreshes, smooth) = spread(&h, 1000.0, 1000.0);
+        assert!(smooth, "offset {offset}: no request waited or failed");
+        assert!(
+            (3..=4).contains(&refreshes),
+            "offset {offset}: {refreshes} refresh calls for ~3 token lifetimes"
+        );
+    }
+}
+
+#[test]
+fn a_jwt_without_iat_is_corrected_by_the_date_of_the_refresh_answer() {
+    const HOUR: f64 = 3_600_000.0;
+    assert_eq!(http_date(784_111_777_000.0), "Sun, 06 Nov 1994 08:49:37 GMT");
+    for offset in [HOUR, -HOUR] {
+        // The server's clock is `offset` from ours; its JWTs live 10 minutes and carry only `exp`.
+        let h = Harness::new(config());
+        h.world.ttl_s.set(600.0);
+        h.world.server_clock.set(Some(offset));
+        h.world.no_iat.set(true);
+        let first = jwt(&json!({"n": 0, "exp": ((NOW + offset) / 1000.0).floor() + 600.0}));
+        h.world.valid.borrow_mut().push(first.clone());
+        // The login answer said `expires_in`; the refresh answers say only the JWT and `Date`.
+        h.client.set_tokens(&json!({"accessToken": first, "refreshToken": "R0", "expiresIn": 600})).unwrap();
         let (refreshes, smooth) = spread(&h, 1000.0, 1000.0);
         assert!(smooth, "offset {offset}: no request waited or failed");
         assert!(

@@ -218,7 +218,7 @@ proptest! {
         }
         for value in [&answer, &with_token] {
             for paths in [ResponsePaths::default(), ResponsePaths::token_fields()] {
-                if let Ok(set) = read_answer(&paths, |path| shared::lookup(value, path), 1.7e12, None) {
+                if let Ok(set) = read_answer(&paths, |path| shared::lookup(value, path), 1.7e12, None, None) {
                     prop_assert!(set.expires_at.is_none_or(|at| !at.is_nan() && at >= 0.0));
                 }
             }

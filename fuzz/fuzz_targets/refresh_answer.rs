@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let keep = Secret::new("kept-refresh-token");
     for paths in [ResponsePaths::default(), ResponsePaths::token_fields(), configured] {
-        match read_answer(&paths, |path| lookup(&answer, path), NOW, keep.clone()) {
+        match read_answer(&paths, |path| lookup(&answer, path), NOW, None, keep.clone()) {
             Ok(set) => check(&set),
             Err(error) => {
                 let shown = format!("{error:?}");

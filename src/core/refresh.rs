@@ -114,12 +114,14 @@ impl Scalar {
 /// Reads tokens: from a refresh answer (with its configured or default paths), or from what the
 /// app passes to `setTokens` or returns from its refresh function ([`ResponsePaths::token_fields`]).
 /// `lookup` reads a dotted path of the value; a configured path is read alone, otherwise the first
-/// default path that gives a value wins. A missing refresh token keeps `keep_refresh`. Fails when
-/// there is no usable access token, or a value of the wrong kind.
+/// default path that gives a value wins. A missing refresh token keeps `keep_refresh`. `server_now`
+/// is the server's clock at its answer (its `Date` header), when known. Fails when there is no
+/// usable access token, or a value of the wrong kind.
 pub fn read_answer(
     paths: &ResponsePaths,
     lookup: impl Fn(&str) -> Option<Scalar>,
     now: f64,
+    server_now: Option<f64>,
     keep_refresh: Option<Secret>,
 ) -> Result<TokenSet, TokenError> {
     let first = |configured: &Option<String>, defaults: &[&str]| match configured {
@@ -131,6 +133,7 @@ pub fn read_answer(
         refresh: first(&paths.refresh, DEFAULT_REFRESH_PATHS).and_then(Scalar::into_text),
         expires_in: first(&paths.expires_in, DEFAULT_EXPIRES_IN_PATHS).and_then(Scalar::into_number),
         expires_at: first(&paths.expires_at, DEFAULT_EXPIRES_AT_PATHS).and_then(Scalar::into_number),
+        server_now,
     };
     TokenSet::from_input(input, now, keep_refresh)
 }
@@ -308,6 +311,7 @@ mod tests {
                 &ResponsePaths::default(),
                 lookup_in(fields.into_iter().collect()),
                 now,
+                None,
                 tokens().refresh,
             )
             .ok()
@@ -325,7 +329,7 @@ mod tests {
         let text = |s: &str| Scalar::Text(s.to_owned());
         let fields = ResponsePaths::token_fields();
         let read = |pairs: Vec<(&'static str, Scalar)>| {
-            read_answer(&fields, lookup_in(pairs.into_iter().collect()), 1_000.0, None)
+            read_answer(&fields, lookup_in(pairs.into_iter().collect()), 1_000.0, None, None)
         };
         let set = read(vec![
             ("accessToken", text("A")),
@@ -356,7 +360,7 @@ mod tests {
             ("result.jwt", Scalar::Text("J".to_owned())),
             ("token", Scalar::Text("wrong".to_owned())),
         ]);
-        let set = read_answer(&paths, lookup_in(map), 0.0, tokens().refresh).expect("valid");
+        let set = read_answer(&paths, lookup_in(map), 0.0, None, tokens().refresh).expect("valid");
         assert_eq!(set.access.expose(), "J");
     }
 }

@@ -59,8 +59,8 @@ pub fn retry_after_ms(header: &str, now: f64) -> Option<f64> {
     http_date_ms(header).map(|at| (at - now).max(0.0))
 }
 
-/// An IMF-fixdate as epoch ms.
-fn http_date_ms(text: &str) -> Option<f64> {
+/// An IMF-fixdate (`Retry-After`, `Date`) as epoch ms.
+pub fn http_date_ms(text: &str) -> Option<f64> {
     // "Sun, 06 Nov 1994 08:49:37 GMT"
     let mut parts = text.split(' ');
     let (_weekday, day, month, year, time, zone) =

@@ -97,7 +97,14 @@ pub struct TokenInput {
     pub expires_in: Option<f64>,
     /// Expiry of the access token in epoch milliseconds.
     pub expires_at: Option<f64>,
+    /// The server's clock when it answered (the answer's `Date` header), epoch ms: what a JWT
+    /// without `iat`, and an `expires_at` of the answer, are corrected by.
+    pub server_now: Option<f64>,
 }
+
+/// Below this difference between the server's `Date` and the local clock, the two are taken to
+/// agree: the header counts whole seconds, and the answer took some time to arrive.
+const CLOCK_TOLERANCE_MS: f64 = 2_000.0;
 
 /// Why a [`TokenInput`] was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,9 +123,10 @@ impl TokenSet {
     ///
     /// The expiry comes from `expires_at`, else `expires_in` (counted from `now`), else the JWT's
     /// `exp` claim, moved by the offset between the local clock and the server's as the token's
-    /// `iat` shows it (a token arrives as it is issued). When the input has no refresh token,
-    /// `keep_refresh` is kept (a backend such as seed 004 answers a refresh with a new access
-    /// token only).
+    /// `iat` shows it (a token arrives as it is issued), or, without `iat`, as the answer's `Date`
+    /// header shows it (`server_now`, which moves an `expires_at` of the server too). When the
+    /// input has no refresh token, `keep_refresh` is kept (a backend such as seed 004 answers a
+    /// refresh with a new access token only).
     pub fn from_input(
         input: TokenInput,
         now: f64,
@@ -131,15 +139,22 @@ impl TokenSet {
         };
         let valid_time = |t: f64| t.is_finite() && t >= 0.0;
         let claims = jwt_times(access.expose());
+        // How far the local clock is ahead of the server's, when the answer's `Date` says so.
+        let skew = input.server_now.map(|server| now - server).filter(|d| d.abs() > CLOCK_TOLERANCE_MS);
         let (expires_at, issued_at) = match (input.expires_at, input.expires_in) {
-            (Some(at), _) if valid_time(at) => (Some(at), claims.lifetime().map(|life| at - life)),
+            (Some(at), _) if valid_time(at) => {
+                let at = at + skew.unwrap_or(0.0);
+                (Some(at), claims.lifetime().map(|life| at - life))
+            }
             (Some(_), _) => return Err(TokenError::BadExpiry),
             (None, Some(secs)) if valid_time(secs) => (Some(now + secs * 1000.0), Some(now)),
             (None, Some(_)) => return Err(TokenError::BadExpiry),
-            (None, None) => match (claims.exp, claims.lifetime()) {
+            (None, None) => match (claims.exp, claims.lifetime(), skew) {
                 // Issued now by the server's clock: its `exp` is that far from now by ours.
-                (Some(_), Some(life)) => (Some(now + life), Some(now)),
-                (exp, _) => (exp, None),
+                (Some(_), Some(life), _) => (Some(now + life), Some(now)),
+                // Issued now, at the server's `Date`: its `exp` is that far from it.
+                (Some(exp), None, Some(skew)) => (Some(exp + skew), Some(now)),
+                (exp, _, _) => (exp, None),
             },
         };
         // `expiresIn: 1e308` overflows to infinity: as unusable as a negative lifetime.
@@ -356,6 +371,7 @@ mod tests {
             refresh: None,
             expires_in,
             expires_at,
+            server_now: None,
         };
         let server_now = 1_700_000_000_000.0;
         // The local clock an hour ahead, in step, an hour behind: the token lives 15 minutes from
@@ -378,6 +394,40 @@ mod tests {
         let exp_only = TokenInput { access: Some(jwt(r#"{"exp":1700000900}"#)), ..TokenInput::default() };
         let set = TokenSet::from_input(exp_only, 0.0, None).expect("valid");
         assert_eq!((set.expires_at, set.issued_at), (Some(1_700_000_900_000.0), None));
+        // Without `iat`, the answer's `Date` tells the server's clock: the local clock an hour
+        // ahead or behind moves the expiry by as much, and the token's life starts at its arrival.
+        // Within the header's tolerance (2 s), the clocks are taken to agree.
+        let server = 1_700_000_000_000.0;
+        let exp_only = jwt(r#"{"exp":1700000900}"#);
+        for (skew, expected) in [(HOUR, HOUR), (-HOUR, -HOUR), (2_001.0, 2_001.0), (1_999.0, 0.0), (0.0, 0.0)]
+        {
+            let now = server + skew;
+            let input = TokenInput {
+                access: Some(exp_only.clone()),
+                server_now: Some(server),
+                ..TokenInput::default()
+            };
+            let set = TokenSet::from_input(input, now, None).expect("valid");
+            let issued = (expected != 0.0).then_some(now);
+            assert_eq!(
+                (set.expires_at, set.issued_at),
+                (Some(server + 900_000.0 + expected), issued),
+                "skew {skew}"
+            );
+            // The answer's own `expires_at` is the server's clock too.
+            let input = TokenInput {
+                access: Some("opaque".to_owned()),
+                expires_at: Some(server + 60_000.0),
+                server_now: Some(server),
+                ..TokenInput::default()
+            };
+            let set = TokenSet::from_input(input, now, None).expect("valid");
+            assert_eq!(set.expires_at, Some(server + 60_000.0 + expected), "skew {skew}");
+        }
+        // With `iat`, the token itself says it; `Date` is not needed.
+        let with_iat = TokenInput { server_now: Some(server - HOUR), ..input(None, None) };
+        let set = TokenSet::from_input(with_iat, server, None).expect("valid");
+        assert_eq!(set.expires_at, Some(server + 900_000.0));
         // `iat` after `exp`, or not a number: ignored.
         for payload in [r#"{"iat":1700000900,"exp":1700000000}"#, r#"{"iat":"x","exp":1700000900}"#] {
             let set = TokenSet::from_input(
@@ -469,6 +519,7 @@ mod tests {
             refresh: None,
             expires_in: secs,
             expires_at: at,
+            server_now: None,
         };
         let cases = [
             (input(Some(9_000_000.0), Some(60.0)), Ok(Some(9_000_000.0))),

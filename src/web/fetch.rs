@@ -164,14 +164,16 @@ impl Transport for WebPlatform {
             let (request, abort) = built?;
             let response = self.fetch_response(&request, &JsValue::UNDEFINED).await?;
             let head = self.head(&response);
-            let retry_after = response.headers().get("retry-after").ok().flatten();
+            let headers = response.headers();
+            let retry_after = headers.get("retry-after").ok().flatten();
+            let date = headers.get("date").ok().flatten();
             let (_, body) = if should_read_body(true, &head, BODY_READ_CAP) {
                 self.read(response, BODY_READ_CAP).await?
             } else {
                 (response, None)
             };
             drop(abort);
-            Ok(RefreshAnswer { status: head.status, body, retry_after })
+            Ok(RefreshAnswer { status: head.status, body, retry_after, date })
         }
     }
 }

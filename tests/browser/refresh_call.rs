@@ -2,6 +2,7 @@
 //! placement of the seeds, and how its answer is read (`refresh.response` paths, kept refresh token).
 
 use crate::support::*;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 struct Case {
@@ -128,4 +129,34 @@ async fn expires_in_of_the_answer_sets_the_expiry() {
     let at = num(&client.get_tokens(), "expiresAt");
     assert!(at >= before + 120_000.0 - 1.0 && at <= after + 120_000.0 + 1.0, "expires_in 120 gave {at}");
     assert_eq!(refresh_calls(&server).len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_jwt_without_iat_is_corrected_by_the_answers_date_header() {
+    // The server's clock is an hour behind ours; its JWT says only `exp`, 10 minutes after its
+    // `Date`. By our clock the token expires 10 minutes from its arrival, not 50 minutes ago.
+    let server = backend(&JsValue::UNDEFINED);
+    set(
+        &server,
+        "refreshReply",
+        func(
+            "call, s",
+            "const serverNow = Date.now() - 3600e3;
+             const payload = btoa(JSON.stringify({ exp: Math.floor(serverNow / 1000) + 600 }))
+                 .replace(/=+$/, '').replace(/\\+/g, '-').replace(/\\//g, '_');
+             return s.json(200, { access_token: `h.${payload}.s` },
+                           { headers: { date: new Date(serverNow).toUTCString() } });",
+        ),
+    );
+    let client = client(&server, "");
+    set_tokens(&client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    let before = js_sys::Date::now();
+    resolved(client.refresh(), "refresh()").await;
+    let at = num(&client.get_tokens(), "expiresAt");
+    let expected = before + 600_000.0;
+    assert!(
+        (at - expected).abs() < 3_000.0,
+        "expected about {expected}, got {at} ({} s off)",
+        (at - expected) / 1000.0
+    );
 }
