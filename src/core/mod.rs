@@ -9,6 +9,7 @@
 //! - [`settings`]: reading and validating the options object (serde), with the messages of its
 //!   errors;
 //! - [`origin`]: the origin of a URL, and which origins receive the token;
+//! - [`params`]: the `params` of an axios-shaped call, serialized into the query as axios does;
 //! - [`refresh`]: the refresh call as a plain request, and reading its answer;
 //! - [`retry`]: which refresh failures are tried again and when, and the renewal limit;
 //! - [`machine`]: the refresh/queue state machine (events in, effects out);
@@ -28,6 +29,7 @@ pub mod machine;
 pub mod names;
 pub mod options;
 pub mod origin;
+pub mod params;
 pub mod policy;
 pub mod refresh;
 pub mod retry;

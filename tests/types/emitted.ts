@@ -117,96 +117,96 @@ export const errorNames = {
 
 /** The keys of `refresh-start`. */
 export const refreshStartKeys = {
-	'queued': 0,
-	'reason': 0,
 	'type': 0,
+	'reason': 0,
+	'queued': 0,
 } satisfies Record<keyof AuthEventMap['refresh-start'], 0>;
 
 /** The keys of `refresh-success`. */
 export const refreshSuccessKeys = {
-	'adopted': 0,
-	'durationMs': 0,
-	'expiresAt': 0,
-	'replayed': 0,
 	'type': 0,
+	'durationMs': 0,
+	'replayed': 0,
+	'expiresAt': 0,
+	'adopted': 0,
 } satisfies Record<keyof AuthEventMap['refresh-success'], 0>;
 
 /** The keys of `refresh-failure`. */
 export const refreshFailureKeys = {
-	'durationMs': 0,
-	'reason': 0,
-	'rejected': 0,
-	'status': 0,
 	'type': 0,
+	'reason': 0,
+	'status': 0,
+	'durationMs': 0,
+	'rejected': 0,
 } satisfies Record<keyof AuthEventMap['refresh-failure'], 0>;
 
 /** The keys of `session-expired`. */
 export const sessionExpiredKeys = {
-	'code': 0,
-	'reason': 0,
-	'rejected': 0,
-	'status': 0,
 	'type': 0,
+	'reason': 0,
+	'status': 0,
+	'code': 0,
+	'rejected': 0,
 } satisfies Record<keyof AuthEventMap['session-expired'], 0>;
 
 /** The keys of `tokens-changed`. */
 export const tokensChangedKeys = {
+	'type': 0,
+	'source': 0,
 	'expiresAt': 0,
 	'hasRefreshToken': 0,
-	'source': 0,
-	'type': 0,
 } satisfies Record<keyof AuthEventMap['tokens-changed'], 0>;
 
 /** The keys of `request-queued`. */
 export const requestQueuedKeys = {
-	'method': 0,
-	'queued': 0,
 	'type': 0,
+	'method': 0,
 	'url': 0,
+	'queued': 0,
 } satisfies Record<keyof AuthEventMap['request-queued'], 0>;
 
 /** The keys of `request-replayed`. */
 export const requestReplayedKeys = {
-	'method': 0,
-	'reason': 0,
 	'type': 0,
+	'method': 0,
 	'url': 0,
+	'reason': 0,
 } satisfies Record<keyof AuthEventMap['request-replayed'], 0>;
 
 /** The keys of `storage-fallback`. */
 export const storageFallbackKeys = {
-	'message': 0,
-	'operation': 0,
-	'storage': 0,
 	'type': 0,
+	'storage': 0,
+	'operation': 0,
+	'message': 0,
 } satisfies Record<keyof AuthEventMap['storage-fallback'], 0>;
 
 /** The keys of `cross-tab-off`. */
 export const crossTabOffKeys = {
-	'reason': 0,
 	'type': 0,
+	'reason': 0,
 } satisfies Record<keyof AuthEventMap['cross-tab-off'], 0>;
 
 /** The keys of the `onSessionExpired` argument. */
 export const sessionInfoKeys = {
-	'code': 0,
 	'reason': 0,
 	'status': 0,
+	'code': 0,
 } satisfies Record<keyof SessionExpiredInfo, 0>;
 
 // The events themselves, as the module serializes them.
-export const event0: AuthEventMap['refresh-start'] = {"queued":2,"reason":"expired","type":"refresh-start"};
-export const event1: AuthEventMap['refresh-success'] = {"adopted":false,"durationMs":12.5,"expiresAt":1700000000000.0,"replayed":3,"type":"refresh-success"};
-export const event2: AuthEventMap['refresh-success'] = {"adopted":true,"durationMs":12.5,"expiresAt":null,"replayed":0,"type":"refresh-success"};
-export const event3: AuthEventMap['refresh-failure'] = {"durationMs":12.5,"reason":"status","rejected":1,"status":503,"type":"refresh-failure"};
-export const event4: AuthEventMap['refresh-failure'] = {"durationMs":12.5,"reason":"network","rejected":0,"type":"refresh-failure"};
-export const event5: AuthEventMap['session-expired'] = {"code":50015.0,"reason":"session-expired-response","rejected":4,"status":401,"type":"session-expired"};
-export const event6: AuthEventMap['session-expired'] = {"reason":"refresh-function","rejected":0,"type":"session-expired"};
-export const event7: AuthEventMap['tokens-changed'] = {"expiresAt":1700000000000.0,"hasRefreshToken":true,"source":"refresh","type":"tokens-changed"};
-export const event8: AuthEventMap['tokens-changed'] = {"expiresAt":null,"hasRefreshToken":false,"source":"clear","type":"tokens-changed"};
-export const event9: AuthEventMap['request-queued'] = {"method":"GET","queued":1,"type":"request-queued","url":"https://api.example.com/me?q=1"};
-export const event10: AuthEventMap['request-replayed'] = {"method":"GET","reason":"token-changed","type":"request-replayed","url":"https://api.example.com/me?q=1"};
-export const event11: AuthEventMap['storage-fallback'] = {"message":"storage failed: the value was not stored","operation":"write","storage":"cookie","type":"storage-fallback"};
-export const event12: AuthEventMap['cross-tab-off'] = {"reason":"no-web-locks","type":"cross-tab-off"};
-export const sessionInfo0: SessionExpiredInfo = {"code":50015.0,"reason":"session-expired-response","status":401};
+export const event0: AuthEventMap['refresh-start'] = {"type":"refresh-start","reason":"expired","queued":2};
+export const event1: AuthEventMap['refresh-success'] = {"type":"refresh-success","durationMs":12.5,"replayed":3,"expiresAt":1700000000000.0,"adopted":false};
+export const event2: AuthEventMap['refresh-success'] = {"type":"refresh-success","durationMs":12.5,"replayed":0,"expiresAt":null,"adopted":true};
+export const event3: AuthEventMap['refresh-failure'] = {"type":"refresh-failure","reason":"status","status":503,"durationMs":12.5,"rejected":1};
+export const event4: AuthEventMap['refresh-failure'] = {"type":"refresh-failure","reason":"network","durationMs":12.5,"rejected":0};
+export const event5: AuthEventMap['session-expired'] = {"type":"session-expired","reason":"session-expired-response","status":401,"code":50015.0,"rejected":4};
+export const event6: AuthEventMap['session-expired'] = {"type":"session-expired","reason":"refresh-function","rejected":0};
+export const event7: AuthEventMap['tokens-changed'] = {"type":"tokens-changed","source":"refresh","expiresAt":1700000000000.0,"hasRefreshToken":true};
+export const event8: AuthEventMap['tokens-changed'] = {"type":"tokens-changed","source":"clear","expiresAt":null,"hasRefreshToken":false};
+export const event9: AuthEventMap['request-queued'] = {"type":"request-queued","method":"GET","url":"https://api.example.com/me?q=1","queued":1};
+export const event10: AuthEventMap['request-replayed'] = {"type":"request-replayed","method":"GET","url":"https://api.example.com/me?q=1","reason":"token-changed"};
+export const event11: AuthEventMap['storage-fallback'] = {"type":"storage-fallback","storage":"cookie","operation":"write","message":"storage failed: the value was not stored"};
+export const event12: AuthEventMap['cross-tab-off'] = {"type":"cross-tab-off","reason":"no-web-locks"};
+export const sessionInfo0: SessionExpiredInfo = {"reason":"session-expired-response","status":401,"code":50015.0};
 export const sessionInfo1: SessionExpiredInfo = {"reason":"no-refresh-token"};
