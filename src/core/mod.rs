@@ -4,6 +4,7 @@
 //! - [`policy`]: when a token is fresh, inside the proactive window, or expired;
 //! - [`classify`]: business codes, matchers and what a response means;
 //! - [`options`]: the option types and their defaults;
+//! - [`call`]: the decisions of an axios-shaped call (method, body, headers, statuses, envelope);
 //! - [`attach`]: which requests get the token, and where it goes;
 //! - [`cookie`]: the token cookies' attributes, and reading ours out of `document.cookie`;
 //! - [`settings`]: reading and validating the options object (serde), with the messages of its
@@ -20,6 +21,7 @@
 //! - [`json`], [`url`], [`text`]: the small text helpers the others need.
 
 pub mod attach;
+pub mod call;
 pub mod classify;
 pub mod cookie;
 pub mod errors;
