@@ -41,9 +41,9 @@ impl<P: Platform> Client<P> {
 
     /// With `autoRefresh`, (re)arms the one timer for when the stored token enters its refresh
     /// window; it wakes the client then. Called at the start and whenever the tokens change; a
-    /// previous timer is cleared first (dropped), and none is armed without an expiry. A refresh that fails
-    /// arms nothing: the next wake-up (the page shown, the network back) or request tries again,
-    /// so that a failing endpoint is not called in a loop.
+    /// previous timer is cleared first (dropped), and none is armed without an expiry. A refresh
+    /// that fails arms nothing: the next wake-up (the page shown, the network back) or request
+    /// tries again, so that a failing endpoint is not called in a loop.
     pub(super) fn schedule(self: &Rc<Self>) {
         if !self.config.auto_refresh {
             return;
