@@ -15,7 +15,10 @@ const AUTH_KEY = Symbol('fetch-with-refresh');
 /** The events the state is re-read on: the ones that say the tokens or the refresh changed. */
 const MIRRORED_EVENTS = ['tokens-changed', 'refresh-start', 'refresh-success', 'refresh-failure', 'session-expired'];
 
-/** `tokens-changed` sources after which the client holds new tokens (a new login or a renewal). */
+/**
+ * `tokens-changed` sources after which the client holds new tokens (a login, a refresh, another
+ * tab's renewal): `lastError` is cleared then.
+ */
 const NEW_TOKENS = new Set(['set', 'refresh', 'other-tab']);
 
 /**
@@ -42,7 +45,6 @@ function mirror(client) {
         break;
       case 'refresh-success':
         refreshing.value = false;
-        lastError.value = null;
         break;
       case 'refresh-failure':
         refreshing.value = false;
