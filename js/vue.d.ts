@@ -27,7 +27,9 @@ createApp(App)
 	.use(authPlugin, {
 		baseURL: '/api',
 		refresh: { url: '/auth/refresh' },
-		onSessionExpired: () => router.push('/login'),
+		onSessionExpired: () => {
+			router.push('/login');
+		},
 	})
 	.mount('#app');
 ```

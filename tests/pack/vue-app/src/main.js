@@ -12,7 +12,9 @@ const app = createApp(App)
   .use(authPlugin, {
     baseURL: '/s001',
     refresh: { url: '/api/v1/refresh_token' },
-    onSessionExpired: () => router.push('/login'),
+    onSessionExpired: () => {
+      router.push('/login');
+    },
   })
   .use(router);
 
