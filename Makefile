@@ -49,7 +49,9 @@ test-native:
 test-server:
 	cargo test --quiet -p fwr-backend
 
+# tests/types has its own package.json: the vue types that js/vue.d.ts imports.
 test-types: tools
+	@cd tests/types && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error; }
 	node_modules/.bin/tsc -p tests/types
 
 test-browser: tools backend

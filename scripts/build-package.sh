@@ -40,9 +40,10 @@ node_modules/.bin/wasm-opt $features -g --ignore-implicit-traps --flatten --rere
 node_modules/.bin/wasm-opt $features --strip-debug --minify-imports-and-exports-and-modules \
   "$out/optimised-names.wasm" -o "pkg/${name}_bg.wasm" > "$out/names.json"
 node scripts/rename-glue.mjs "$out/names.json" "pkg/${name}_bg.wasm" "$out/$name.js"
-# One minified ES module: the entry, the glue and the JS snippets, each file of js/ once.
-node scripts/bundle.mjs "$out" pkg/index.js
-cp js/index.d.ts README.md LICENSE pkg/
+# Two minified ES modules, each file of js/ once across both: index.js (the entry, the glue and the
+# JS snippets) and vue.js (the Vue entry, which imports vue and ./index.js).
+node scripts/bundle.mjs "$out" pkg
+cp js/index.d.ts js/vue.d.ts README.md LICENSE pkg/
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 sed "s/\"0.0.0-template\"/\"$version\"/" pkg-template/package.json > pkg/package.json
 echo "pkg/: fetch-with-refresh $version"

@@ -2,7 +2,9 @@
 // no console errors; a full walk (login → expiry → one refresh for 20 requests → logout) with a
 // screenshot under target/e2e/ for humans to look at; and a session end: the seed's dialog opens
 // once for 10 concurrent failing requests, and "重新登陆" (log in again) clears the state; and a
-// second tab beside the first, whose log says when the other tab refreshed or logged out.
+// second tab beside the first, whose log says when the other tab refreshed or logged out; the
+// useAuth() panel (the Vue plugin's state) following a login, a refresh, a failed refresh and the
+// session's end; and the storage switch, which mounts the app again with a client on the new storage.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
@@ -175,4 +177,103 @@ test('a second tab beside the first logs that the other tab refreshed and this o
   await logged('session-expired', 'logged out in another tab').waitFor({ timeout: 10_000 });
   await there('login-form').waitFor();
   assert.equal(await there('dialog').count(), 0, 'no session-expired dialog for a logout');
+});
+
+/** Waits until `[data-test=name]` shows `text` (trimmed), and fails with what it shows instead. */
+async function shows(name, text, timeout = 10_000) {
+  await page
+    .waitForFunction(([name, text]) => document.querySelector(`[data-test="${name}"]`)?.textContent.trim() === text, [name, text], {
+      timeout,
+    })
+    .catch(async () => assert.fail(`[data-test="${name}"] shows ${JSON.stringify(await byTest(name).textContent())}, not ${JSON.stringify(text)}`));
+}
+
+const expiresAtShown = async () => Number(await byTest('auth-expires-at').getAttribute('data-ms'));
+
+test('the useAuth() panel follows a login, a refresh (refreshing, then a later expiry), a failed refresh and the end', TIMEOUT, async () => {
+  await shows('auth-authenticated', 'false');
+  await shows('auth-expires-at', 'null');
+  await shows('auth-refreshing', 'false');
+  await shows('auth-last-error', 'null');
+
+  await login();
+  await shows('auth-authenticated', 'true');
+  const first = await expiresAtShown();
+  assert.ok(Math.abs(first - Date.now() - 60_000) < 5_000, `expiresAt ${first} is not 60 s away`);
+
+  // The refresh call is held 1.2 s on the server: refreshing is shown (in the panel and as the
+  // session's badge) while it runs, and the new token expires later than the first.
+  await page.evaluate(() => {
+    window.refreshingSeen = [];
+    const cell = document.querySelector('[data-test="auth-refreshing"]');
+    new MutationObserver(() => window.refreshingSeen.push(cell.textContent.trim())).observe(cell, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  await admin('refresh-faults', { count: 1, kind: 'delay', ms: 1200 });
+  await byTest('expire-access').click();
+  await byTest('send-one').click();
+  await shows('auth-refreshing', 'true');
+  await byTest('refreshing').waitFor();
+  await shows('auth-refreshing', 'false');
+  assert.deepEqual(await page.evaluate(() => window.refreshingSeen), ['true', 'false']);
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].good').length >= 1);
+  const second = await expiresAtShown();
+  assert.ok(second > first, `the expiry did not move after the refresh (${first} → ${second})`);
+  await shows('auth-last-error', 'null');
+
+  // A refresh answered with junk: lastError says so, the session stays; the next refresh clears it.
+  await admin('refresh-faults', { count: 1, kind: 'malformed' });
+  await byTest('expire-access').click();
+  await byTest('send-one').click();
+  await shows('auth-last-error', 'RefreshError (malformed)');
+  await shows('auth-authenticated', 'true');
+  await byTest('send-one').click();
+  await shows('auth-last-error', 'null');
+  assert.equal(await page.locator('[data-test="log"] [data-type="request"].good').count(), 2);
+
+  // The refresh token is dead: signed out, no expiry, SessionExpiredError; the seed's dialog opens.
+  await byTest('expire-refresh').click();
+  await byTest('expire-access').click();
+  await byTest('send-one').click();
+  await byTest('dialog').waitFor();
+  await shows('auth-authenticated', 'false');
+  await shows('auth-expires-at', 'null');
+  await shows('auth-last-error', 'SessionExpiredError');
+  await page.screenshot({ path: `${SHOTS}demo-auth-state.png`, fullPage: true });
+  await byTest('dialog-relogin').click();
+  await byTest('login-form').waitFor();
+});
+
+test('the storage switch mounts the app again on the new storage, with the tokens moved over', TIMEOUT, async () => {
+  await login();
+  await page.evaluate(() => (window.before = window.__demo.client));
+  const stored = await page.evaluate(() => localStorage.getItem('access_token'));
+  assert.ok(stored, 'the tokens are not in localStorage');
+
+  await byTest('storage-cookie').click();
+  await page.locator('[data-test="log"] [data-type="storage"]', { hasText: 'storage is now cookie (tokens moved over)' }).waitFor();
+  await byTest('session').waitFor();
+  await shows('auth-authenticated', 'true');
+  const after = await page.evaluate(async () => ({
+    replaced: window.__demo.client !== window.before,
+    oldClient: await window.before.fetch('/s000/api/me').then(() => 'resolved', (e) => e.name),
+    inLocalStorage: localStorage.getItem('access_token'),
+    inCookie: document.cookie.split('; ').some((c) => c.startsWith('access_token=')),
+    tokens: window.__demo.client.getTokens()?.accessToken ?? null,
+  }));
+  assert.equal(after.replaced, true, 'the client was not replaced');
+  assert.equal(after.oldClient, 'DisposedError', 'the unmount did not dispose the previous client');
+  assert.equal(after.inLocalStorage, null, 'the tokens were left in localStorage');
+  assert.equal(after.inCookie, true, 'the tokens are not in the cookies');
+  assert.equal(after.tokens, stored, 'the same tokens moved over');
+
+  // The new client is the default one: a request (fetchWithRefresh) carries the moved token.
+  await byTest('send-one').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].good').length >= 1);
+  assert.equal(await page.locator('[data-test="log"] [data-type="request"].bad').count(), 0);
+  await byTest('storage-local').click();
+  await page.locator('[data-test="log"] [data-type="storage"]', { hasText: 'storage is now localStorage' }).waitFor();
 });

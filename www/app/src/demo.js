@@ -1,8 +1,9 @@
-// The demo's state and actions: one fetch-with-refresh client for the reference backend's seed 000
-// flavour, its events turned into a log and counters, and the session-expired dialog as a promise.
-// The components only render this state and call these actions.
+// The demo's state and actions: the options of the client the auth plugin makes (the reference
+// backend's seed 000 flavour), its events turned into a log and counters, and the session-expired
+// dialog as a promise. The session's own state (signed in, expiry, refreshing, last error) is
+// useAuth()'s. The components only render this state and call these actions.
 import { reactive } from 'vue';
-import { configure, fetchWithRefresh } from 'fetch-with-refresh';
+import { fetchWithRefresh } from 'fetch-with-refresh';
 
 /** Every event the client emits; each one is logged. */
 export const EVENTS = [
@@ -34,6 +35,17 @@ const OPTIONS = {
 const STORAGE_CHOICE_KEY = 'fwr-demo-storage';
 const LOG_LIMIT = 400;
 
+/** The demo of this page, once App.vue made it: onSessionExpired opens its dialog. */
+let currentDemo = null;
+
+/**
+ * The options `app.use(authPlugin, options)` gets: seed 000, the storage chosen last, and an
+ * onSessionExpired that opens the demo's dialog and resolves when the user answers it.
+ */
+export function demoOptions() {
+  return { ...OPTIONS, storage: rememberedStorage(), onSessionExpired: (info) => currentDemo?.onSessionExpired(info) };
+}
+
 /** The payload of a JWT, decoded for display only (never verified, never trusted), or null. */
 function jwtPayload(token) {
   try {
@@ -47,7 +59,21 @@ function jwtPayload(token) {
 
 const seconds = (value) => (typeof value === 'number' ? value * 1000 : null);
 
+/** The storage chosen last in this page, when localStorage could not keep it. */
+let chosenStorage = null;
+
+/** Remembers the storage chosen for the next start of the demo (and the next page load). */
+export function rememberStorage(storage) {
+  try {
+    localStorage.setItem(STORAGE_CHOICE_KEY, storage);
+  } catch {
+    // the choice is remembered until the page closes only
+  }
+  chosenStorage = storage;
+}
+
 function rememberedStorage() {
+  if (chosenStorage) return chosenStorage;
   try {
     const value = localStorage.getItem(STORAGE_CHOICE_KEY);
     return STORAGES.includes(value) ? value : 'localStorage';
@@ -56,7 +82,14 @@ function rememberedStorage() {
   }
 }
 
-export function createDemo() {
+/**
+ * The demo's state and actions over `auth`, what useAuth() returned: its client's events go to the
+ * log; login and logout go through it. `onSwitchStorage({ storage, tokens })` is main.js's restart
+ * on another storage; `note` is the log's first line. `stop()` removes the listeners (App.vue calls
+ * it on unmount).
+ */
+export function createDemo(auth, { note = '', onSwitchStorage }) {
+  const { client } = auth;
   const state = reactive({
     storage: rememberedStorage(),
     view: 'login', // 'login' | 'session'
@@ -67,7 +100,6 @@ export function createDemo() {
     refresh: null, // { expiresAt, issuedAt } | null
     /** Set by the admin buttons until the token concerned changes: the server refuses it already. */
     revoked: { access: false, refresh: false },
-    refreshing: false,
     busy: false,
     counters: { requests: 0, refreshes: 0, queued: 0, replayed: 0 },
     log: [],
@@ -75,8 +107,6 @@ export function createDemo() {
     error: '',
   });
 
-  let client = null;
-  let unsubscribe = [];
   let answerDialog = null;
   let logSeq = 0;
   let requestSeq = 0;
@@ -90,7 +120,7 @@ export function createDemo() {
 
   /** Re-reads the stored tokens (the library reads storage for every request; so do the countdowns). */
   function readTokens() {
-    const tokens = client?.getTokens() ?? null;
+    const tokens = client.getTokens();
     const access = tokens?.accessToken ?? null;
     const refresh = tokens?.refreshToken ?? null;
     if (access !== seen.access) state.revoked.access = false;
@@ -107,20 +137,12 @@ export function createDemo() {
   function onEvent(event) {
     const { type, ...fields } = event;
     switch (type) {
-      case 'refresh-start':
-        state.refreshing = true;
-        break;
       case 'refresh-success':
         // Refresh calls this tab made: an adopted result came from another tab's call.
         if (!fields.adopted) state.counters.refreshes += 1;
-        state.refreshing = false;
         break;
       case 'refresh-failure':
         if (fields.reason !== 'lock-timeout') state.counters.refreshes += 1;
-        state.refreshing = false;
-        break;
-      case 'session-expired':
-        state.refreshing = false;
         break;
       case 'request-queued':
         state.counters.queued += 1;
@@ -162,14 +184,6 @@ export function createDemo() {
     });
   }
 
-  function createClient(storage) {
-    unsubscribe.forEach((off) => off());
-    // configure() disposes the client it made before and makes this one the default client.
-    client = configure({ ...OPTIONS, storage, onSessionExpired });
-    unsubscribe = EVENTS.map((type) => client.on(type, onEvent));
-    readTokens();
-  }
-
   async function logIn(user) {
     state.busy = true;
     state.error = '';
@@ -185,7 +199,7 @@ export function createDemo() {
       if (!response.ok || body?.code !== 0 || typeof body.data?.token !== 'string') {
         throw new Error(`login refused (HTTP ${response.status}${body?.code !== undefined ? `, code ${body.code}` : ''})`);
       }
-      client.setTokens({ accessToken: body.data.token, refreshToken: body.data.refreshToken });
+      auth.login({ accessToken: body.data.token, refreshToken: body.data.refreshToken });
       state.user = user;
       state.view = 'session';
       addLog('login', `logged in as ${user}`, 'good');
@@ -232,30 +246,26 @@ export function createDemo() {
   }
 
   function logOut() {
-    client.clearTokens();
+    auth.logout();
     state.view = 'login';
     addLog('logout', 'logged out');
   }
 
-  /** Re-creates the client on another storage and moves the current tokens over. */
+  /**
+   * Takes the current tokens out of this storage and hands them to main.js, which mounts the demo
+   * again with a client on `storage` (the plugin makes its client once per app).
+   */
   function switchStorage(storage) {
     if (storage === state.storage || !STORAGES.includes(storage)) return;
-    const tokens = client.getTokens();
+    const held = client.getTokens();
+    let tokens = null;
+    if (held) {
+      tokens = { accessToken: held.accessToken };
+      if (held.refreshToken) tokens.refreshToken = held.refreshToken;
+      if (held.expiresAt != null) tokens.expiresAt = held.expiresAt;
+    }
     client.clearTokens(); // leave nothing behind in the storage we leave
-    createClient(storage);
-    if (tokens) {
-      const moved = { accessToken: tokens.accessToken };
-      if (tokens.refreshToken) moved.refreshToken = tokens.refreshToken;
-      if (tokens.expiresAt != null) moved.expiresAt = tokens.expiresAt;
-      client.setTokens(moved);
-    }
-    state.storage = storage;
-    try {
-      localStorage.setItem(STORAGE_CHOICE_KEY, storage);
-    } catch {
-      // the choice is simply not remembered
-    }
-    addLog('storage', `storage is now ${storage}${tokens ? ' (tokens moved over)' : ''}`);
+    onSwitchStorage({ storage, tokens });
   }
 
   /** The dialog's answer: 'relogin' clears the tokens and shows the login form; 'stay' keeps the page. */
@@ -263,7 +273,7 @@ export function createDemo() {
     if (!state.dialog) return;
     state.dialog = null;
     if (choice === 'relogin') {
-      client.clearTokens();
+      auth.logout();
       state.view = 'login';
       addLog('dialog', '重新登陆: back to the login form');
     } else {
@@ -284,14 +294,15 @@ export function createDemo() {
     Object.assign(state.counters, { requests: 0, refreshes: 0, queued: 0, replayed: 0 });
   }
 
-  createClient(state.storage);
+  const unsubscribe = EVENTS.map((type) => client.on(type, onEvent));
+  readTokens();
   if (client.getTokens()) state.view = 'session';
+  if (note) addLog('storage', note);
 
-  return {
+  const demo = {
     state,
-    get client() {
-      return client;
-    },
+    client,
+    onSessionExpired,
     logIn,
     sendRequest,
     sendMany,
@@ -301,7 +312,13 @@ export function createDemo() {
     answer,
     tick,
     clearLog,
+    stop() {
+      unsubscribe.forEach((off) => off());
+      if (currentDemo === demo) currentDemo = null;
+    },
   };
+  currentDemo = demo;
+  return demo;
 }
 
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour12: false });

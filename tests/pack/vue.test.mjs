@@ -1,0 +1,188 @@
+// The package as a Vue user gets it: `npm pack` of pkg/, installed into a fresh Vite + Vue 3 app
+// (tests/pack/vue-app: stock vite config with @vitejs/plugin-vue, Pinia, vue-router), built with
+// `vite build`, served by the reference backend and driven in Chromium. Both entries are used: the
+// app imports `fetch-with-refresh/vue` (authPlugin, useAuth in components, a router guard and a
+// Pinia setup store) and `fetch-with-refresh` (fetchWithRefresh, over the client the plugin made).
+//
+// The app's dependencies come from the registry through npm's cache (--prefer-offline): vue, vite,
+// @vitejs/plugin-vue, pinia and vue-router at the versions vue-app/package-lock.json pins (the
+// demo's vue, vite and plugin). The tarball itself is installed from the file.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { startBackend } from '../e2e/backend.mjs';
+import { CHROMIUM } from '../e2e/harness.mjs';
+
+const run = promisify(execFile);
+const PKG_DIR = fileURLToPath(new URL('../../pkg/', import.meta.url));
+const APP_TEMPLATE = fileURLToPath(new URL('./vue-app/', import.meta.url));
+const NPM_TIMEOUT = { timeout: 240_000 };
+// A message of the main entry (js/index.js): it must be in the app's build exactly once, however
+// many of the package's entries the app imports.
+const MAIN_ENTRY_MARK = 'fetchWithRefresh was called before configure';
+
+let work;
+let backend;
+let browser;
+after(async () => {
+  await browser?.close();
+  await backend?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+let app; // the app's folder, once installed and built
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'fwr-pack-vue-'));
+});
+
+test('the package declares the Vue entry, with vue as a required peer dependency', () => {
+  assert.ok(existsSync(join(PKG_DIR, 'package.json')), `${PKG_DIR} is missing: build the package first (make package)`);
+  const manifest = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
+  assert.deepEqual(manifest.exports['./vue'], { types: './vue.d.ts', default: './vue.js' });
+  assert.ok(manifest.files.includes('vue.js') && manifest.files.includes('vue.d.ts'));
+  assert.match(manifest.peerDependencies?.vue ?? '', /^\^3\./);
+  assert.notEqual(manifest.peerDependenciesMeta?.vue?.optional, true, 'vue is an optional peer');
+  assert.equal(manifest.dependencies, undefined, 'the package has no dependencies');
+  const vueEntry = readFileSync(join(PKG_DIR, 'vue.js'), 'utf8');
+  assert.match(vueEntry, /from"vue"/, 'pkg/vue.js does not import vue');
+  assert.match(vueEntry, /from"\.\/index\.js"/, 'pkg/vue.js does not import the main entry');
+  assert.ok(!vueEntry.includes(MAIN_ENTRY_MARK), 'pkg/vue.js has a copy of the main entry');
+  assert.ok(!vueEntry.includes('createRenderer'), 'pkg/vue.js has a copy of vue');
+});
+
+test('the packed tarball installs into a fresh Vite + Vue 3 app and builds with the stock config', { timeout: 300_000 }, async (t) => {
+  const { stdout: packed } = await run('npm', ['pack', PKG_DIR, '--pack-destination', work, '--json'], NPM_TIMEOUT);
+  const [info] = JSON.parse(packed);
+
+  const dir = join(work, 'app');
+  await cp(APP_TEMPLATE, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)$/.test(src) });
+  const started = Date.now();
+  await run('npm', ['install', join(work, info.filename), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd: dir,
+    ...NPM_TIMEOUT,
+  });
+  t.diagnostic(`npm install: ${Math.round((Date.now() - started) / 1000)} s`);
+  const installed = JSON.parse(await readFile(join(dir, 'node_modules', 'fetch-with-refresh', 'package.json'), 'utf8'));
+  assert.equal(installed.version, info.version);
+
+  await run(join(dir, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: dir, timeout: 120_000 });
+  const assets = await readdir(join(dir, 'dist', 'assets'));
+  t.diagnostic(`dist/assets: ${assets.join(', ')}`);
+  assert.equal(assets.filter((f) => f.endsWith('.wasm')).length, 1, 'one .wasm module in the build');
+  let copies = 0;
+  for (const file of assets.filter((f) => f.endsWith('.js'))) {
+    copies += (await readFile(join(dir, 'dist', 'assets', file), 'utf8')).split(MAIN_ENTRY_MARK).length - 1;
+  }
+  assert.equal(copies, 1, 'the main entry is in the build once (the Vue entry shares it)');
+  app = dir;
+});
+
+test('in Chromium: login, a refresh seen as `refreshing`, the session end routed to /login, logout, a Pinia store', { timeout: 120_000 }, async () => {
+  assert.ok(app, 'the app was not built (see the test before)');
+  backend = await startBackend({ appDir: join(app, 'dist'), accessTtl: 3600, refreshTtl: 86400 });
+  browser = await chromium.launch(CHROMIUM);
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    const expected = /^Failed to load resource: the server responded with a status of 401/.test(m.text());
+    if ((m.type() === 'error' && !expected) || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  const admin = async (name, body) => {
+    const res = await fetch(`${backend.url}/__admin/${name}`, {
+      method: name === 'counters' ? 'GET' : 'POST',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, `admin ${name}`);
+    return res.json();
+  };
+  const byTest = (name) => page.locator(`[data-test="${name}"]`);
+  const shows = async (name, text) => {
+    await page.waitForFunction(
+      ([name, text]) => document.querySelector(`[data-test="${name}"]`)?.textContent === text,
+      [name, text],
+      { timeout: 10_000 },
+    ).catch(async () => assert.fail(`[data-test="${name}"] shows ${JSON.stringify(await byTest(name).textContent())}, not ${JSON.stringify(text)}`));
+  };
+
+  // Signed out: the guard (useAuth() in vue-router's beforeEach) keeps the user on /login.
+  await page.goto(`${backend.url}/`);
+  await shows('route', '/login');
+  await shows('is-authenticated', 'false');
+  await shows('expires-at', 'none');
+  await shows('store-signed-in', 'false');
+
+  // Login: isAuthenticated, expiresAt (one hour away), and the store follows.
+  await byTest('login').click();
+  await shows('route', '/');
+  await shows('is-authenticated', 'true');
+  await shows('store-signed-in', 'true');
+  const expiresAt = Number(await byTest('expires-at').getAttribute('data-ms'));
+  assert.ok(Math.abs(expiresAt - Date.now() - 3_600_000) < 10_000, `expiresAt ${expiresAt} is not an hour away`);
+  assert.equal(await byTest('expires-at').textContent(), new Date(expiresAt).toISOString());
+
+  // A request through the client (the store's fetchWithRefresh: the default client the plugin made).
+  await byTest('load-profile').click();
+  await shows('profile', 'vite');
+  await shows('profile-loads', '1');
+  await shows('request-error', 'none');
+
+  // The server expires the access token and holds the refresh call 800 ms: `refreshing` shows
+  // true, then false, and the request succeeds with the new token.
+  await page.evaluate(() => {
+    window.refreshingSeen = [];
+    const cell = document.querySelector('[data-test="refreshing"]');
+    new MutationObserver(() => window.refreshingSeen.push(cell.textContent)).observe(cell, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  await admin('expire-access');
+  await admin('refresh-faults', { count: 1, kind: 'delay', ms: 800 });
+  await byTest('load-profile').click();
+  await shows('refreshing', 'true');
+  await shows('refreshing', 'false');
+  await shows('profile-loads', '2');
+  await shows('request-error', 'none');
+  assert.deepEqual(await page.evaluate(() => window.refreshingSeen), ['true', 'false']);
+  assert.equal((await admin('counters')).refreshCalls, 1);
+  const renewedAt = Number(await byTest('expires-at').getAttribute('data-ms'));
+  assert.ok(renewedAt > expiresAt, 'expiresAt did not move to the new token');
+  await shows('last-error', 'none');
+
+  // The refresh token is dead too: the session ends, onSessionExpired routes to /login.
+  await admin('expire-refresh');
+  await admin('expire-access');
+  await byTest('load-profile').click();
+  await shows('route', '/login');
+  await shows('is-authenticated', 'false');
+  await shows('expires-at', 'none');
+  await shows('store-signed-in', 'false');
+  await shows('last-error', 'SessionExpiredError');
+  assert.equal(await page.evaluate(() => localStorage.getItem('access_token')), null, 'the tokens were not cleared');
+
+  // Log in again (lastError is cleared), then log out.
+  await byTest('login').click();
+  await shows('route', '/');
+  await shows('is-authenticated', 'true');
+  await shows('last-error', 'none');
+  await byTest('logout').click();
+  await shows('route', '/login');
+  await shows('is-authenticated', 'false');
+  await shows('store-signed-in', 'false');
+  assert.equal(await page.evaluate(() => localStorage.getItem('access_token')), null, 'logout() left the tokens');
+
+  // Signed out, the guard still holds: / goes back to /login.
+  await page.goto(`${backend.url}/`);
+  await shows('route', '/login');
+  assert.deepEqual(problems, [], 'the app reported errors');
+});

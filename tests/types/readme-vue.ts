@@ -1,0 +1,68 @@
+// The snippets of README-vue-section.md (the Vue plugin), type-checked against the package names
+// (mapped to js/index.d.ts and js/vue.d.ts in tsconfig.json) with vue's own types. The app's
+// component, Pinia and the router are stand-ins declared here.
+
+import { createApp, ref, type Component } from 'vue';
+import { fetchWithRefresh } from 'fetch-with-refresh';
+import { authPlugin, useAuth } from 'fetch-with-refresh/vue';
+
+declare const App: Component;
+declare const router: {
+	push(path: string): Promise<unknown>;
+	install(app: unknown): void;
+	beforeEach(guard: (to: { meta: { requiresAuth?: boolean } }) => string | boolean | void): () => void;
+};
+declare function createPinia(): { install(app: unknown): void };
+declare function defineStore<S>(id: string, setup: () => S): () => S;
+declare const form: { username: string; password: string };
+
+// main.js
+createApp(App)
+	.use(createPinia())
+	.use(authPlugin, {
+		refresh: { url: '/api/auth/refresh' },
+		onSessionExpired: () => {
+			void router.push('/login');
+		},
+	})
+	.use(router)
+	.mount('#app');
+
+// any component (<script setup>), and what its template reads
+export function componentSetup() {
+	const { isAuthenticated, expiresAt, refreshing, lastError, logout } = useAuth();
+	const shown: Array<string | boolean> = [refreshing.value, lastError.value?.message ?? ''];
+	if (isAuthenticated.value && expiresAt.value) shown.push(new Date(expiresAt.value).toLocaleTimeString());
+	return { shown, logout };
+}
+
+// the login component
+export async function loginComponent(): Promise<void> {
+	const { login } = useAuth();
+	const res = await fetchWithRefresh('/api/login', {
+		method: 'POST',
+		auth: false,
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(form),
+	});
+	const { access_token, refresh_token, expires_in } = (await res.json()) as {
+		access_token: string;
+		refresh_token: string;
+		expires_in: number;
+	};
+	login({ accessToken: access_token, refreshToken: refresh_token, expiresIn: expires_in });
+}
+
+// a Pinia setup store, and a router guard
+export const useAccountStore = defineStore('account', () => {
+	const { isAuthenticated } = useAuth();
+	const profile = ref<unknown>(null);
+	async function load() {
+		profile.value = ((await (await fetchWithRefresh('/api/me')).json()) as { data: unknown }).data;
+	}
+	return { isAuthenticated, profile, load };
+});
+
+router.beforeEach((to) => {
+	if (to.meta.requiresAuth && !useAuth().isAuthenticated.value) return '/login';
+});
