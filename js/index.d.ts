@@ -362,7 +362,7 @@ export interface AuthOptions {
 	}
 	```
 	*/
-	onSessionExpired?: (info: SessionExpiredInfo) => void | Promise<void>;
+	onSessionExpired?: (info: SessionExpiredInfo) => unknown;
 
 	/**
 	Origins (`scheme://host[:port]`) that receive the access token. Requests to any other origin go out

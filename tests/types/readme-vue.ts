@@ -1,6 +1,6 @@
-// The snippets of README-vue-section.md (the Vue plugin), type-checked against the package names
-// (mapped to js/index.d.ts and js/vue.d.ts in tsconfig.json) with vue's own types. The app's
-// component, Pinia and the router are stand-ins declared here.
+// The Vue snippets of README.md ("Use it from Vue 3", "Vue: fetch-with-refresh/vue"), type-checked
+// against the package names (mapped to js/index.d.ts and js/vue.d.ts in tsconfig.json) with vue's
+// own types. The app's component, Pinia and the router are stand-ins declared here.
 
 import { createApp, ref, type Component } from 'vue';
 import { fetchWithRefresh } from 'fetch-with-refresh';
@@ -15,18 +15,23 @@ declare const router: {
 declare function createPinia(): { install(app: unknown): void };
 declare function defineStore<S>(id: string, setup: () => S): () => S;
 declare const form: { username: string; password: string };
+declare function confirmLogout(): Promise<void>;
 
 // main.js
 createApp(App)
 	.use(createPinia())
 	.use(authPlugin, {
 		refresh: { url: '/api/auth/refresh' },
-		onSessionExpired: () => {
-			void router.push('/login');
+		onSessionExpired: async () => {
+			await confirmLogout();
+			await router.push('/login');
 		},
 	})
 	.use(router)
 	.mount('#app');
+
+// A callback that returns what router.push returns is accepted too.
+createApp(App).use(authPlugin, { refresh: { url: '/r' }, onSessionExpired: () => router.push('/login') });
 
 // any component (<script setup>), and what its template reads
 export function componentSetup() {
