@@ -9,6 +9,7 @@
 //! the token.
 
 use crate::support::*;
+use fetch_with_refresh::bindings::AuthClient;
 use js_sys::Promise;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -300,4 +301,440 @@ async fn odd_stored_values_have_a_clear_outcome_and_nothing_in_storage_is_lost()
         watch.assert_clean(case.what).await;
         reset_storage();
     }
+}
+
+/// What a refresh answer must lead to.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// The waiting requests reject with `RefreshError` `malformed` (status 200); the old tokens
+    /// are kept; nobody is logged out.
+    Malformed,
+    /// The new token is taken and the waiting requests go out with it; `getTokens().expiresAt`
+    /// is then this.
+    Taken(Expiry),
+}
+
+/// An expiry, as `getTokens()` reports it.
+#[derive(Debug, Clone, Copy)]
+enum Expiry {
+    /// `null`: unknown, only the reactive path applies.
+    Unknown,
+    /// This many ms after the refresh answered (±50 ms).
+    In(f64),
+    /// Exactly this epoch ms.
+    At(f64),
+}
+
+struct AnswerCase {
+    what: &'static str,
+    /// The refresh endpoint's reply (a JS function body over `call, s`; see `answering`).
+    reply: &'static str,
+    /// The access token it issues (a JS expression, `jwt` in scope).
+    token: &'static str,
+    outcome: Answer,
+}
+
+const ANSWERS: &[AnswerCase] = &[
+    // Past the 1 MiB read cap, with or without a Content-Length: not read, so not taken.
+    AnswerCase {
+        what: "a body over 1 MiB",
+        reply: "return s.accept('new-access', {pad: 'x'.repeat(1100000)})",
+        token: "'new-access'",
+        outcome: Answer::Malformed,
+    },
+    AnswerCase {
+        what: "a body over 1 MiB without Content-Length",
+        reply: "return s.raw('new-access', new Blob([JSON.stringify({access_token: 'new-access', pad: 'x'.repeat(1100000)})]).stream())",
+        token: "'new-access'",
+        outcome: Answer::Malformed,
+    },
+    // JSON nested 10,000 deep: JSON.parse copes; only the token's path is looked at.
+    AnswerCase {
+        what: "an array nested 10,000 deep",
+        reply: "return s.raw('new-access', '['.repeat(10000) + ']'.repeat(10000))",
+        token: "'new-access'",
+        outcome: Answer::Malformed,
+    },
+    AnswerCase {
+        what: "a token next to an array nested 10,000 deep",
+        reply: "return s.raw('new-access', '{\"access_token\":\"new-access\",\"deep\":' + '['.repeat(10000) + ']'.repeat(10000) + '}')",
+        token: "'new-access'",
+        outcome: Answer::Taken(Expiry::Unknown),
+    },
+    // expires_in: numeric text is a number, other text, negative or infinite is refused; a float
+    // is kept; it is always seconds (milliseconds by mistake make a 41-day token).
+    AnswerCase {
+        what: "expires_in as numeric text",
+        reply: "return s.accept('new-access', {expires_in: '120'})",
+        token: "'new-access'",
+        outcome: Answer::Taken(Expiry::In(120_000.0)),
+    },
+    AnswerCase {
+        what: "expires_in as other text",
+        reply: "return s.accept('new-access', {expires_in: 'soon'})",
+        token: "'new-access'",
+        outcome: Answer::Malformed,
+    },
+    AnswerCase {
+        what: "expires_in as a float",
+        reply: "return s.accept('new-access', {expires_in: 120.5})",
+        token: "'new-access'",
+        outcome: Answer::Taken(Expiry::In(120_500.0)),
+    },
+    AnswerCase {
+        what: "expires_in in milliseconds",
+        reply: "return s.accept('new-access', {expires_in: 3600000})",
+        token: "'new-access'",
+        outcome: Answer::Taken(Expiry::In(3_600_000_000.0)),
+    },
+    AnswerCase {
+        what: "a negative expires_in",
+        reply: "return s.accept('new-access', {expires_in: -5})",
+        token: "'new-access'",
+        outcome: Answer::Malformed,
+    },
+    AnswerCase {
+        what: "expires_in of 1e400 (Infinity)",
+        reply: "return s.raw('new-access', '{\"access_token\":\"new-access\",\"expires_in\":1e400}')",
+        token: "'new-access'",
+        outcome: Answer::Malformed,
+    },
+    // Taken, but an expiry past 10^15 ms is not written to storage, so it reads back unknown.
+    AnswerCase {
+        what: "expires_in above 2^53",
+        reply: "return s.accept('new-access', {expires_in: 2 ** 53 + 2})",
+        token: "'new-access'",
+        outcome: Answer::Taken(Expiry::Unknown),
+    },
+    // A JWT's exp: seconds (a fraction kept), milliseconds from 10^11 on; text, negative or above
+    // 2^53 is no expiry.
+    AnswerCase {
+        what: "a JWT exp as text",
+        reply: "return s.accept(jwt('{\"exp\":\"4102444800\"}'))",
+        token: "jwt('{\"exp\":\"4102444800\"}')",
+        outcome: Answer::Taken(Expiry::Unknown),
+    },
+    AnswerCase {
+        what: "a JWT exp as a float",
+        reply: "return s.accept(jwt('{\"exp\":4102444800.5}'))",
+        token: "jwt('{\"exp\":4102444800.5}')",
+        outcome: Answer::Taken(Expiry::At(4_102_444_800_500.0)),
+    },
+    AnswerCase {
+        what: "a JWT exp in milliseconds",
+        reply: "return s.accept(jwt('{\"exp\":4102444800000}'))",
+        token: "jwt('{\"exp\":4102444800000}')",
+        outcome: Answer::Taken(Expiry::At(4_102_444_800_000.0)),
+    },
+    AnswerCase {
+        what: "a negative JWT exp",
+        reply: "return s.accept(jwt('{\"exp\":-5}'))",
+        token: "jwt('{\"exp\":-5}')",
+        outcome: Answer::Taken(Expiry::Unknown),
+    },
+    AnswerCase {
+        what: "a JWT exp above 2^53",
+        reply: "return s.accept(jwt('{\"exp\":9007199254740994}'))",
+        token: "jwt('{\"exp\":9007199254740994}')",
+        outcome: Answer::Taken(Expiry::Unknown),
+    },
+    AnswerCase {
+        what: "a JWT exp of 1e400",
+        reply: "return s.accept(jwt('{\"exp\":1e400}'))",
+        token: "jwt('{\"exp\":1e400}')",
+        outcome: Answer::Taken(Expiry::Unknown),
+    },
+];
+
+/// Requests waiting for each refresh.
+const WAITING: usize = 5;
+
+#[wasm_bindgen_test]
+async fn odd_refresh_answers_are_refused_as_malformed_or_taken_with_a_clear_expiry() {
+    for case in ANSWERS {
+        let watch = Watch::start();
+        let server = answering(&backend(&js("{refreshToken: 'old-refresh-R1'}")));
+        set(&server, "refreshReply", func("call, s", &format!("const jwt = s.jwt; {}", case.reply)));
+        let on_expired = recorder();
+        let extra = js("{}");
+        set(&extra, "onSessionExpired", on_expired.clone());
+        let client = AuthClient::new(options(&server, &extra)).unwrap();
+        let log = listen(&client);
+        // Expired by the local clock: every request waits for the one refresh.
+        set_tokens(&client, "{accessToken: 'old-access-A1', refreshToken: 'old-refresh-R1', expiresAt: 1}");
+
+        let requests =
+            (0..WAITING).map(|i| get_url(&client, &format!("https://api.test/wait/{i}"))).collect();
+        let outcomes = all_settle(requests, case.what).await;
+        let answered = js_sys::Date::now();
+        assert_eq!(refresh_calls(&server).len(), 1, "{}: refresh calls", case.what);
+        match case.outcome {
+            Answer::Malformed => {
+                for outcome in &outcomes {
+                    assert!(!get(outcome, "ok").is_truthy(), "{}: a request resolved", case.what);
+                    let error = get(outcome, "error");
+                    assert_clear_error(
+                        &error,
+                        "RefreshError",
+                        "no access token",
+                        &["old-", "new-"],
+                        case.what,
+                    );
+                    assert_eq!(text(&error, "reason"), "malformed", "{}", case.what);
+                    assert_eq!(num(&error, "status"), 200.0, "{}", case.what);
+                }
+                assert_tokens(&client, Some("old-access-A1"), Some("old-refresh-R1"), Some(1.0));
+                assert_eq!(events_of(&log, "refresh-failure").len(), 1, "{}", case.what);
+                assert!(
+                    api_calls(&server).is_empty(),
+                    "{}: a request went out with the old token",
+                    case.what
+                );
+            }
+            Answer::Taken(expiry) => {
+                let token = expr(case.token).as_string().unwrap();
+                for outcome in &outcomes {
+                    assert!(
+                        get(outcome, "ok").is_truthy(),
+                        "{}: {}",
+                        case.what,
+                        message(&get(outcome, "error"))
+                    );
+                    let response = get(outcome, "value");
+                    assert_eq!(status(&response), 200, "{}", case.what);
+                    assert_eq!(text(&body_json(&response).await, "token"), token, "{}", case.what);
+                }
+                let tokens = client.get_tokens();
+                assert_eq!(text(&tokens, "accessToken"), token, "{}", case.what);
+                assert_eq!(
+                    text(&tokens, "refreshToken"),
+                    "old-refresh-R1",
+                    "{}: refresh token kept",
+                    case.what
+                );
+                let at = get(&tokens, "expiresAt");
+                match expiry {
+                    Expiry::Unknown => assert!(at.is_null(), "{}: expiresAt {at:?}", case.what),
+                    Expiry::At(expected) => assert_eq!(at.as_f64(), Some(expected), "{}", case.what),
+                    Expiry::In(ms) => {
+                        let at = at.as_f64().unwrap_or_else(|| panic!("{}: no expiresAt", case.what));
+                        assert!(
+                            (at - (answered + ms)).abs() < 50.0,
+                            "{}: expires {} ms from now",
+                            case.what,
+                            at - answered
+                        );
+                    }
+                }
+            }
+        }
+        assert!(items(&get(&on_expired, "calls")).is_empty(), "{}: onSessionExpired was called", case.what);
+        assert!(events_of(&log, "session-expired").is_empty(), "{}", case.what);
+        assert_no_tokens(&log, &["old-access", "old-refresh", "new-access", "eyJ"]);
+        watch.assert_clean(case.what).await;
+    }
+}
+
+/// JWT-shaped tokens that are not quite JWTs (JS expressions, `jwt` and `base64url` in scope), and
+/// the expiry read from each: `None` when there is none to read, and the token is then opaque.
+const NOT_QUITE_JWTS: &[(&str, &str, Option<f64>)] = &[
+    ("a well-formed JWT (the control)", "jwt('{\"exp\":4102444800}')", Some(4_102_444_800_000.0)),
+    ("two segments", "jwt('{\"exp\":4102444800}').split('.').slice(0, 2).join('.')", None),
+    ("four segments", "jwt('{\"exp\":4102444800}') + '.c2ln'", None),
+    // A length no base64 has (one character left over), and padding inside the text.
+    ("a stray base64 character", "jwt('{\"exp\":4102444800}').replace('.c2ln', 'A.c2ln')", None),
+    ("padding inside the payload", "jwt('{\"exp\":4102444800}').replace('.', '.e=')", None),
+    // Trailing padding, even too much of it, is dropped: the payload still reads.
+    ("extra trailing padding", "jwt('{\"exp\":4102444800}').replace('.c2ln', '===.c2ln')", Some(4_102_444_800_000.0)),
+    ("a payload of bytes ff fe (not UTF-8)", "jwt([0xff, 0xfe])", None),
+    ("a payload that is not an object", "jwt('[4102444800]')", None),
+    // Bytes that are not UTF-8 inside a string of the payload are skipped, never decoded.
+    (
+        "ff fe inside a string of the payload",
+        "jwt([...new TextEncoder().encode('{\"n\":\"'), 0xff, 0xfe, ...new TextEncoder().encode('\",\"exp\":4102444800}')])",
+        Some(4_102_444_800_000.0),
+    ),
+];
+
+#[wasm_bindgen_test]
+async fn not_quite_jwts_are_opaque_tokens_without_an_expiry() {
+    for (what, token, expires_at) in NOT_QUITE_JWTS {
+        let token_value = expr(token);
+        let token_text = token_value.as_string().unwrap();
+        // Given to setTokens, and found in storage.
+        for from_storage in [false, true] {
+            reset_storage();
+            let watch = Watch::start();
+            let what = format!("{what} ({})", if from_storage { "in storage" } else { "setTokens" });
+            let server = backend(&JsValue::UNDEFINED);
+            call1(&get(&server, "valid"), "add", &token_value);
+            let client = if from_storage {
+                store("access_token", &token_value);
+                store("refresh_token", &JsValue::from_str("R1"));
+                client(&server, "{storage: 'localStorage'}")
+            } else {
+                let client = client(&server, "");
+                let tokens = js("{refreshToken: 'R1'}");
+                set(&tokens, "accessToken", token_value.clone());
+                client
+                    .set_tokens(tokens)
+                    .unwrap_or_else(|e| panic!("{what}: setTokens threw {}", message(&e)));
+                client
+            };
+            let tokens = client.get_tokens();
+            assert_eq!(text(&tokens, "accessToken"), token_text, "{what}");
+            assert_eq!(get(&tokens, "expiresAt").as_f64(), *expires_at, "{what}: expiresAt");
+            assert!(expires_at.is_some() || get(&tokens, "expiresAt").is_null(), "{what}");
+
+            let outcomes = all_settle(vec![get_url(&client, "https://api.test/me")], &what).await;
+            let response = get(&outcomes[0], "value");
+            assert_eq!(status(&response), 200, "{what}: {}", message(&get(&outcomes[0], "error")));
+            assert_eq!(text(&body_json(&response).await, "token"), token_text, "{what}: the token sent");
+            assert!(refresh_calls(&server).is_empty(), "{what}: a refresh was made");
+            watch.assert_clean(&what).await;
+            reset_storage();
+        }
+    }
+}
+
+/// Option objects `new AuthClient` must refuse with a `TypeError` naming the option (JS
+/// expressions over `s`, the fake backend's options: `refresh`, `storage`, `allowedOrigins`,
+/// `fetch`), and the message's end after `fetch-with-refresh: `.
+const BAD_OPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "a getter that throws",
+        "Object.defineProperty({...s}, 'storage', {get() { throw new Error('boom'); }, enumerable: true})",
+        "option `storage` could not be read (reading it threw)",
+    ),
+    (
+        "a getter that throws in a nested option",
+        "({...s, refresh: {get url() { throw new Error('boom'); }}})",
+        "option `refresh.url` could not be read (reading it threw)",
+    ),
+    (
+        "a getter on the prototype that throws",
+        "(() => { const o = Object.create({get storage() { throw new Error('boom'); }}); for (const k of ['refresh', 'allowedOrigins', 'fetch']) o[k] = s[k]; return o; })()",
+        "option `storage` could not be read (reading it threw)",
+    ),
+    ("a cycle", "(() => { const o = {...s}; o.self = o; return o; })()", "unknown option `self`"),
+    (
+        "a cycle through a nested option",
+        "(() => { const r = {...s.refresh}; r.send = r; return {...s, refresh: r}; })()",
+        "unknown option `refresh.send.url`",
+    ),
+    (
+        "a cycle through a known key",
+        "(() => { const r = {...s.refresh, response: {}}; r.response.accessToken = r; return {...s, refresh: r}; })()",
+        "option `refresh.response.accessToken` must be a dotted path such as 'data.token' (got object)",
+    ),
+    (
+        "a cycle in retry",
+        "(() => { const retry = {attempts: 1}; retry.again = retry; return {...s, retry}; })()",
+        "unknown option `retry.again`",
+    ),
+    (
+        "a proxy whose get trap throws",
+        "new Proxy(s, {get() { throw new Error('boom'); }})",
+        "could not be read (reading it threw)",
+    ),
+    (
+        "a proxy whose ownKeys trap throws",
+        "new Proxy(s, {ownKeys() { throw new Error('boom'); }})",
+        "option `options` could not be read (reading it threw)",
+    ),
+    (
+        "a nested proxy whose get trap throws",
+        "({...s, refresh: new Proxy(s.refresh, {get() { throw new Error('boom'); }})})",
+        "option `refresh.url` could not be read (reading it threw)",
+    ),
+    (
+        "a revoked proxy",
+        "(() => { const p = Proxy.revocable(s, {}); p.revoke(); return p.proxy; })()",
+        "option `options` could not be read (reading it threw)",
+    ),
+    (
+        "a revoked proxy as the storage",
+        "(() => { const p = Proxy.revocable({getItem() {}, setItem() {}, removeItem() {}}, {}); p.revoke(); return {...s, storage: p.proxy}; })()",
+        "option `storage` must be",
+    ),
+    (
+        "a proxy throwing a non-Error",
+        "({...s, attach: new Proxy({}, {ownKeys() { throw undefined; }})})",
+        "option `attach` could not be read (reading it threw)",
+    ),
+];
+
+#[wasm_bindgen_test]
+async fn odd_option_objects_are_type_errors_naming_the_option() {
+    let watch = Watch::start();
+    let server = backend(&js("{valid: ['A1']}"));
+    let base = options(&server, &JsValue::UNDEFINED);
+    for (what, src, expected) in BAD_OPTIONS {
+        let given = func("s", &format!("return ({src});")).call1(&JsValue::NULL, &base).unwrap();
+        let error = match AuthClient::new(given) {
+            Ok(_) => panic!("{what}: accepted"),
+            Err(error) => error,
+        };
+        assert!(error.is_instance_of::<js_sys::TypeError>(), "{what}: {error:?}");
+        assert_clear_error(&error, "TypeError", expected, &[], what);
+        assert!(message(&error).starts_with("fetch-with-refresh: "), "{what}: {}", message(&error));
+        assert!(!message(&error).contains("boom"), "{what}: the thrown value leaked into the message");
+    }
+    // A function is taken as it is, even a revoked proxy of one (it is not called until a request
+    // goes out): that request rejects with what calling it threw.
+    let revoked =
+        js("(() => { const p = Proxy.revocable(function fetch() {}, {}); p.revoke(); return p.proxy; })()");
+    let given = options(&server, &JsValue::UNDEFINED);
+    set(&given, "fetch", revoked);
+    let revoked_client = AuthClient::new(given)
+        .unwrap_or_else(|e| panic!("a revoked function proxy as fetch: {}", message(&e)));
+    set_tokens(&revoked_client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    let outcome =
+        all_settle(vec![get_url(&revoked_client, "https://api.test/revoked")], "a revoked fetch").await;
+    assert!(!get(&outcome[0], "ok").is_truthy(), "a revoked fetch: resolved");
+    assert!(get(&outcome[0], "error").is_instance_of::<js_sys::TypeError>(), "a revoked fetch");
+
+    // The module is fine afterwards (a panic would have left it trapping): a client works.
+    let client = client(&server, "");
+    set_tokens(&client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    let outcome = all_settle(vec![get_url(&client, "https://api.test/after")], "a request afterwards").await;
+    assert_eq!(text(&body_json(&get(&outcome[0], "value")).await, "token"), "A1");
+    watch.assert_clean("odd option objects").await;
+}
+
+#[wasm_bindgen_test]
+async fn inherited_options_are_read_but_not_from_a_polluted_object_prototype() {
+    // Options carried by a prototype count, as `options.storage` would read them: here 'memory',
+    // so nothing reaches localStorage, and the inherited transport is the one called.
+    reset_storage();
+    let watch = Watch::start();
+    let server = backend(&js("{valid: ['A1']}"));
+    let inherited = func("o", "return Object.create(o)")
+        .call1(&JsValue::NULL, &options(&server, &JsValue::UNDEFINED))
+        .unwrap();
+    let client =
+        AuthClient::new(inherited).unwrap_or_else(|e| panic!("inherited options refused: {}", message(&e)));
+    set_tokens(&client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    assert_eq!(js("localStorage.length").as_f64(), Some(0.0), "the inherited storage: 'memory' was not used");
+    let outcome = all_settle(vec![get_url(&client, "https://api.test/me")], "inherited").await;
+    assert_eq!(text(&body_json(&get(&outcome[0], "value")).await, "token"), "A1");
+    assert_eq!(api_calls(&server).len(), 1, "the inherited fetch was not used");
+
+    // Enumerable keys on Object.prototype (prototype pollution) are not options: a polluted
+    // allowedOrigins does not send the token elsewhere. Restored before any assertion.
+    let server = backend(&js("{valid: ['A1']}"));
+    let own = js("{refresh: {url: 'https://api.test/auth/refresh'}, storage: 'memory'}");
+    set(&own, "fetch", get(&server, "fetch"));
+    js("Object.prototype.allowedOrigins = ['https://evil.test']");
+    let polluted = AuthClient::new(own);
+    js("delete Object.prototype.allowedOrigins");
+    let client = polluted.unwrap_or_else(|e| panic!("refused: {}", message(&e)));
+    set_tokens(&client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    let outcome = all_settle(vec![get_url(&client, "https://evil.test/steal")], "polluted").await;
+    assert!(get(&outcome[0], "ok").is_truthy(), "{}", message(&get(&outcome[0], "error")));
+    let sent = api_calls(&server);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(header(&sent[0], "authorization"), None, "the token went to a polluted allowedOrigins");
+    watch.assert_clean("inherited options").await;
+    reset_storage();
 }
