@@ -23,6 +23,8 @@ mod support;
 mod attach;
 #[path = "browser/backend.rs"]
 mod backend;
+#[path = "browser/bad_input.rs"]
+mod bad_input;
 #[path = "browser/cross_tab.rs"]
 mod cross_tab;
 #[path = "browser/events.rs"]

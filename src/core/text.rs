@@ -35,9 +35,30 @@ pub fn split(text: &str, separator: u8) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether every character of `text` is in ISO-8859-1, as a header value's must be: `Headers.set`
+/// throws for any other (a lone surrogate that storage handed over reads as U+FFFD, one of them).
+pub fn is_latin1(text: &str) -> bool {
+    text.chars().all(|c| u32::from(c) <= 0xFF)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_values_must_be_latin1() {
+        let cases = [
+            ("eyJhbGciOi.J9-_~+/=", true),
+            ("", true),
+            ("caf\u{e9}\u{ff}", true),
+            ("A\u{FFFD}B", false),
+            ("\u{100}", false),
+            ("\u{1F600}", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(is_latin1(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn splits_like_str_split() {

@@ -5,6 +5,7 @@
 
 use crate::core::classify::{should_read_body, Head, BODY_READ_CAP};
 use crate::core::refresh::{PlainRequest, Scalar};
+use crate::core::text::{cat, is_latin1};
 use crate::core::url;
 use crate::ports::{Destination, Prepared, RefreshAnswer, Transport};
 use crate::web::abort::AbortWatch;
@@ -34,8 +35,13 @@ extern "C" {
     fn signal(this: &Outgoing) -> web_sys::AbortSignal;
     #[wasm_bindgen(method, getter)]
     fn stream(this: &Outgoing) -> bool;
-    #[wasm_bindgen(method)]
-    fn attempt(this: &Outgoing, url: &str, header: Option<&str>, value: Option<&str>) -> js_sys::Array;
+    #[wasm_bindgen(method, catch)]
+    fn attempt(
+        this: &Outgoing,
+        url: &str,
+        header: Option<&str>,
+        value: Option<&str>,
+    ) -> Result<js_sys::Array, JsValue>;
     #[wasm_bindgen(js_name = readJson)]
     fn read_json_js(response: &web_sys::Response, cap: u32) -> Promise;
     /// `fn(a, b)` as a promise, whatever it returns or throws; the global `fetch` for `None`.
@@ -125,8 +131,16 @@ impl Transport for WebPlatform {
         url: &str,
         header: Option<(&str, &str)>,
     ) -> impl Future<Output = Result<web_sys::Response, JsValue>> {
-        let attempt = request.attempt(url, header.map(|h| h.0), header.map(|h| h.1));
-        async move { self.fetch_response(&attempt.get(0), &attempt.get(1)).await }
+        // A JS exception thrown through Rust would leave the request (and the tasks queued with it)
+        // never settling: a value `Headers.set` refuses is an error for this request instead.
+        let attempt = match header {
+            Some((name, value)) if !is_latin1(value) => Err(unsendable("access", name)),
+            _ => request.attempt(url, header.map(|h| h.0), header.map(|h| h.1)),
+        };
+        async move {
+            let attempt = attempt?;
+            self.fetch_response(&attempt.get(0), &attempt.get(1)).await
+        }
     }
 
     fn head(&self, response: &web_sys::Response) -> Head {
@@ -178,6 +192,18 @@ impl Transport for WebPlatform {
     }
 }
 
+/// The `TypeError` for a `token` (`access`, `refresh`) that the `header` cannot carry; never the
+/// token itself.
+fn unsendable(token: &str, header: &str) -> JsValue {
+    errors::type_error(&cat(&[
+        "the ",
+        token,
+        " token cannot be sent in the `",
+        header,
+        "` header: it has characters outside ISO-8859-1, which no header can carry (is the stored value corrupt?)",
+    ]))
+}
+
 /// The refresh call as a `Request` (gloo-net's builder), with the guard that aborts it.
 fn build_refresh(plain: &PlainRequest) -> Result<(JsValue, AbortOnDrop), JsValue> {
     let controller = AbortController::new()?;
@@ -185,6 +211,10 @@ fn build_refresh(plain: &PlainRequest) -> Result<(JsValue, AbortOnDrop), JsValue
         .map_err(|_| errors::type_error("the refresh method is not an HTTP method"))?;
     let mut builder = RequestBuilder::new(&plain.url).method(method).abort_signal(Some(&controller.signal()));
     for (name, value) in &plain.headers {
+        // gloo-net's `header` throws through Rust for what `Headers.set` refuses.
+        if !is_latin1(value) {
+            return Err(unsendable("refresh", name));
+        }
         builder = builder.header(name, value);
     }
     let request = match &plain.body {

@@ -174,6 +174,14 @@ extern "C" {
     fn properties_of(object: &JsValue) -> Array;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws for a revoked proxy: js-sys's binding would let that exception
+    /// run through Rust and out of `new AuthClient` as the engine's message, naming no option.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+}
+
 /// The properties of `object` as `[key, value]` pairs, what serde reads an object of the options
 /// from: the enumerable string keys, own and inherited (those `for…in` visits, `Object.prototype`'s
 /// aside), each read once (by `propertiesOf` in `js/web.js`). A key whose value is `undefined` is
@@ -209,9 +217,10 @@ pub(crate) fn kind_of(value: &JsValue) -> Kind {
         Kind::Symbol
     } else if value.is_function() {
         Kind::Function
-    } else if Array::is_array(value) {
+    } else if is_array(value).unwrap_or(false) {
         Kind::Array
     } else {
+        // A revoked proxy too: reading it is what throws, and that names the option.
         Kind::Object
     }
 }
