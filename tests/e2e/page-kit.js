@@ -155,7 +155,8 @@ export function summary() {
 
 /**
  * A fetch outcome as plain data: `{ status, contentType, text, body, ms }` or `{ error, ms }`, where
- * `error` keeps the name, message and reason of what was thrown, and `ms` is the time to settle.
+ * `error` keeps the name, message, reason and status of what was thrown, and `ms` is the time to
+ * settle.
  */
 export async function outcome(promise, started = performance.now()) {
   try {
@@ -169,7 +170,7 @@ export async function outcome(promise, started = performance.now()) {
     }
     return { status: res.status, contentType: res.headers.get('content-type'), text, body, ms: performance.now() - started };
   } catch (e) {
-    const error = { isError: e instanceof Error, name: e?.name, message: String(e?.message ?? e), reason: e?.reason };
+    const error = { isError: e instanceof Error, name: e?.name, message: String(e?.message ?? e), reason: e?.reason, status: e?.status };
     return { error, ms: performance.now() - started };
   }
 }

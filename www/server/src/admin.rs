@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `POST expire-access` | every access token issued so far is expired |
 //! | `POST expire-refresh` | every refresh token issued so far is expired |
-//! | `POST refresh-faults` `{count, kind, ms?}` | the next `count` refresh calls fail (`500`, `malformed`, `hang`, `delay`) |
+//! | `POST refresh-faults` `{count, kind, ms?}` | the next `count` refresh calls fail: `500`, `malformed` (HTTP 200 `not json{`), `hang` (no answer until a reset), `delay` (`ms`, then a normal answer), `429` (`Retry-After`: `ms` rounded up to seconds, 1 without `ms`; body `{code: 429, msg: 'slow down'}`) |
 //! | `GET counters` | `{requests, refreshCalls, reuseDetections, tokensSeen}` |
 //! | `POST reset` | all tokens expired, faults cleared (hung calls dropped), counters zeroed |
 

@@ -5,7 +5,8 @@
 //! it: exact segments, `:name` for one non-empty segment (percent-decoded; a malformed escape is no
 //! match), and the method must be one of the route's, so every other request gets the same 404.
 
-use axum::http::{Method, StatusCode};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, Method, StatusCode};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::json;
@@ -205,6 +206,11 @@ pub async fn handle(backend: &Backend, endpoint: Endpoint, req: &ApiRequest) -> 
                 )
                 .into(),
                 Step::Malformed => Reply::text(StatusCode::OK, "not json{").into(),
+                Step::TooMany(seconds) => {
+                    Reply::json(StatusCode::TOO_MANY_REQUESTS, &json!({ "code": 429, "msg": "slow down" }))
+                        .with_header(RETRY_AFTER, HeaderValue::from(seconds))
+                        .into()
+                }
                 Step::Hang(hung) => {
                     hung.released().await;
                     Outcome::Severed

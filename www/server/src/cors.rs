@@ -1,6 +1,9 @@
 //! CORS on every response: the browser tests call this backend from pages on other 127.0.0.1
-//! ports. The allowed headers echo the preflight's list, because the `*` wildcard never covers
-//! `Authorization`; credentials are allowed for any origin that asks (a test backend only).
+//! ports (the end-to-end pages are served by the backend itself: same origin, no CORS). The allowed
+//! headers echo the preflight's list, because the `*` wildcard never covers `Authorization`;
+//! credentials are allowed for any origin that asks (a test backend only). The exposed headers are
+//! `*` and, by name, those the library reads, since `*` is no wildcard for a request with
+//! credentials: `Retry-After` (an injected 429), `Date` (the server's clock) and `WWW-Authenticate`.
 
 use axum::extract::Request;
 use axum::http::header::{
@@ -11,6 +14,9 @@ use axum::http::header::{
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+
+/// `Access-Control-Expose-Headers` (see the module documentation).
+pub const EXPOSED: &str = "*, Retry-After, Date, WWW-Authenticate";
 
 /// Adds the CORS headers to the answer of every request (preflights are answered 204 by the
 /// dispatcher, like any other route).
@@ -30,7 +36,7 @@ pub async fn apply(request: Request, next: Next) -> Response {
     if let Some(requested) = requested {
         headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, requested);
     }
-    headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("*"));
+    headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED));
     headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     response
 }

@@ -1,6 +1,7 @@
 //! Injected refresh-endpoint failures (`POST /__admin/refresh-faults`): the next `count` refresh
-//! calls answer 500, answer malformed JSON, never answer, or answer late. Transient failures must
-//! not log the user out (DESIGN.md rule 6), and these are the ways a real refresh endpoint fails.
+//! calls answer 500, answer malformed JSON, never answer, answer late, or answer 429 with a
+//! `Retry-After`. Transient failures must not log the user out (DESIGN.md rule 6), and these are
+//! the ways a real refresh endpoint fails.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -9,7 +10,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 /// The fault kinds, as the admin API names them.
-pub const FAULT_KINDS: [&str; 4] = ["500", "malformed", "hang", "delay"];
+pub const FAULT_KINDS: [&str; 5] = ["500", "malformed", "hang", "delay", "429"];
 
 /// One of [`FAULT_KINDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,8 @@ enum Kind {
     Hang,
     /// `delay` (with `ms`).
     Delay,
+    /// `429` (`Retry-After` from `ms`).
+    TooMany,
 }
 
 impl Kind {
@@ -32,6 +35,7 @@ impl Kind {
             "malformed" => Some(Kind::Malformed),
             "hang" => Some(Kind::Hang),
             "delay" => Some(Kind::Delay),
+            "429" => Some(Kind::TooMany),
             _ => None,
         }
     }
@@ -53,6 +57,8 @@ pub enum Step {
     Hang(Hung),
     /// Wait, then answer normally.
     Delay(Duration),
+    /// Answer HTTP 429 `{code: 429, msg: 'slow down'}` with `Retry-After` these many seconds.
+    TooMany(u64),
 }
 
 /// A held-open refresh call: resolves when the faults are reset or the server shuts down.
@@ -76,6 +82,8 @@ struct Plan {
     kind: Kind,
     /// For `delay`.
     delay: Duration,
+    /// For `429`: the `Retry-After` seconds, `ms` rounded up (1 without `ms`).
+    retry_after: u64,
 }
 
 /// The fault plan of one backend.
@@ -90,7 +98,7 @@ pub struct Faults {
 impl Default for Faults {
     fn default() -> Self {
         Self {
-            plan: Mutex::new(Plan { count: 0, kind: Kind::Status500, delay: Duration::ZERO }),
+            plan: Mutex::new(Plan { count: 0, kind: Kind::Status500, delay: Duration::ZERO, retry_after: 1 }),
             release: watch::Sender::new(0),
         }
     }
@@ -118,11 +126,14 @@ impl Faults {
             .and_then(Kind::parse)
             .ok_or_else(|| format!("kind must be one of {}", FAULT_KINDS.join(", ")))?;
         let ms = match field("ms") {
-            None => 0.0,
-            Some(v) => v.as_f64().filter(|ms| *ms >= 0.0).ok_or("ms must be a non-negative number")?,
+            None => None,
+            Some(v) => Some(v.as_f64().filter(|ms| *ms >= 0.0).ok_or("ms must be a non-negative number")?),
         };
-        let delay = Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(MAX_DELAY).min(MAX_DELAY);
-        *self.plan.lock().unwrap_or_else(PoisonError::into_inner) = Plan { count, kind, delay };
+        let delay =
+            Duration::try_from_secs_f64(ms.unwrap_or(0.0) / 1000.0).unwrap_or(MAX_DELAY).min(MAX_DELAY);
+        // Whole seconds, as the header takes them: 1500 ms asks for 2 s, 0 ms for 0 s.
+        let retry_after = ms.map_or(1, |ms| (ms / 1000.0).ceil().min(MAX_DELAY.as_secs_f64()) as u64);
+        *self.plan.lock().unwrap_or_else(PoisonError::into_inner) = Plan { count, kind, delay, retry_after };
         Ok(())
     }
 
@@ -138,6 +149,7 @@ impl Faults {
             Kind::Malformed => Step::Malformed,
             Kind::Hang => Step::Hang(Hung(self.release.subscribe())),
             Kind::Delay => Step::Delay(plan.delay),
+            Kind::TooMany => Step::TooMany(plan.retry_after),
         }
     }
 
@@ -163,7 +175,7 @@ mod tests {
         assert_eq!(err(json!({ "count": "1", "kind": "500" })), "count must be a non-negative integer");
         assert_eq!(
             err(json!({ "count": 1, "kind": 500 })),
-            "kind must be one of 500, malformed, hang, delay"
+            "kind must be one of 500, malformed, hang, delay, 429"
         );
         assert_eq!(err(json!({ "count": 1, "kind": "delay", "ms": -5 })), "ms must be a non-negative number");
         assert_eq!(
@@ -185,6 +197,34 @@ mod tests {
         f.set(Some(&json!({ "count": 1, "kind": "malformed" }))).unwrap();
         f.reset();
         assert!(matches!(f.next(), Step::Pass), "a reset clears the plan");
+    }
+
+    #[test]
+    fn a_429_asks_to_retry_after_ms_rounded_up_to_seconds() {
+        let f = Faults::default();
+        // (ms, Retry-After seconds); no `ms` is 1 s.
+        let cases = [
+            (None, 1),
+            (Some(0.0), 0),
+            (Some(1.0), 1),
+            (Some(1000.0), 1),
+            (Some(1500.0), 2),
+            (Some(1e12), 86_400),
+        ];
+        for (ms, seconds) in cases {
+            let plan = match ms {
+                Some(ms) => json!({ "count": 2, "kind": "429", "ms": ms }),
+                None => json!({ "count": 2, "kind": "429" }),
+            };
+            f.set(Some(&plan)).unwrap();
+            assert!(matches!(f.next(), Step::TooMany(s) if s == seconds), "{ms:?}");
+            assert!(matches!(f.next(), Step::TooMany(s) if s == seconds), "{ms:?}");
+            assert!(matches!(f.next(), Step::Pass), "{ms:?}");
+        }
+        assert_eq!(
+            f.set(Some(&json!({ "count": 1, "kind": "429", "ms": "1000" }))).unwrap_err(),
+            "ms must be a non-negative number"
+        );
     }
 
     #[tokio::test]

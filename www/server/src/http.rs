@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use axum::body::{Body, HttpBody};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
@@ -19,7 +19,8 @@ pub const JSON_TYPE: &str = "application/json; charset=utf-8";
 /// The content type of every plain-text answer.
 pub const TEXT_TYPE: &str = "text/plain; charset=utf-8";
 
-/// A complete answer: status, body and content type (plus `Cache-Control: no-store` for files).
+/// A complete answer: status, body and content type (plus `Cache-Control: no-store` for files, and
+/// any other header it was given).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     /// The HTTP status.
@@ -30,6 +31,8 @@ pub struct Reply {
     pub content_type: Option<&'static str>,
     /// Whether to send `Cache-Control: no-store` (files: always the latest build).
     pub no_store: bool,
+    /// Other headers (`Retry-After` on an injected 429).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Reply {
@@ -45,12 +48,18 @@ impl Reply {
 
     /// An answer with the given bytes and content type.
     pub fn bytes(status: StatusCode, body: Vec<u8>, content_type: &'static str) -> Self {
-        Self { status, body, content_type: Some(content_type), no_store: false }
+        Self { status, body, content_type: Some(content_type), no_store: false, headers: Vec::new() }
     }
 
     /// An answer without a body or a content type (a preflight's 204).
     pub fn empty(status: StatusCode) -> Self {
-        Self { status, body: Vec::new(), content_type: None, no_store: false }
+        Self { status, body: Vec::new(), content_type: None, no_store: false, headers: Vec::new() }
+    }
+
+    /// The same answer with the header `name: value` too.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// The same answer with `Cache-Control: no-store`.
@@ -83,6 +92,9 @@ impl IntoResponse for Reply {
         }
         if self.no_store {
             headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        for (name, value) in self.headers {
+            headers.append(name, value);
         }
         response
     }

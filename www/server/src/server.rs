@@ -211,4 +211,36 @@ mod tests {
             "{counters}"
         );
     }
+
+    #[tokio::test]
+    async fn a_429_fault_says_when_to_retry_and_cross_origin_pages_may_read_it() {
+        let address = serve(true).await;
+        let fault = exchange(
+            address,
+            "POST /__admin/refresh-faults HTTP/1.1",
+            r#"{"count":1,"kind":"429","ms":1500}"#,
+        )
+        .await;
+        assert!(fault.starts_with("HTTP/1.1 200"), "{fault}");
+        let refresh = "POST /s001/api/v1/refresh_token HTTP/1.1\r\nOrigin: http://127.0.0.1:1";
+        let answer = exchange(address, refresh, "{}").await;
+        assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+        assert!(answer.contains("\r\nretry-after: 2\r\n"), "{answer}");
+        assert!(answer.ends_with(r#"{"code":429,"msg":"slow down"}"#), "{answer}");
+        // A page that sends credentials reads only the headers exposed by name.
+        assert!(answer.contains("access-control-allow-credentials: true"), "{answer}");
+        let exposed = answer
+            .lines()
+            .find_map(|line| line.strip_prefix("access-control-expose-headers: "))
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let names: Vec<&str> = exposed.split(", ").collect();
+        for name in ["retry-after", "date", "www-authenticate", "*"] {
+            assert!(names.contains(&name), "{name} is not exposed: {answer}");
+        }
+        assert!(answer.contains("\r\ndate: "), "no Date header to expose: {answer}");
+        // The fault is spent: the next call is answered by the flavour (no such refresh token).
+        let next = exchange(address, refresh, "{}").await;
+        assert!(!next.starts_with("HTTP/1.1 429"), "{next}");
+    }
 }
