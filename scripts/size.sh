@@ -5,7 +5,7 @@
 # on its own line and not counted: only a Vue app imports it, on top of the main entry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${1:-78}
+budget_kb=${1:-79}
 vue_entry=pkg/vue.js
 gz() { gzip -9 -n -c "$1" | wc -c; }
 total=0
