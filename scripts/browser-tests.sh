@@ -28,15 +28,28 @@ export WASM_BINDGEN_TEST_TIMEOUT=120
 # own notes (and the warning when its daily update check cannot reach the registry) stay out of
 # the log; the tests' output and every error stay in.
 log=$(mktemp)
+# The whole run takes about a minute; 10 minutes means it is stuck (FWR_BROWSER_TESTS_LIMIT_S
+# overrides it).
+RUN_LIMIT_S=${FWR_BROWSER_TESTS_LIMIT_S:-600}
 run_tests() {
-  wasm-pack --log-level error test --headless --chrome --chromedriver /usr/bin/chromedriver --mode no-install \
-    -- --test browser 2>&1 | tee "$log"
+  timeout -k 10 "$RUN_LIMIT_S" wasm-pack --log-level error test --headless --chrome \
+    --chromedriver /usr/bin/chromedriver --mode no-install -- --test browser 2>&1 | tee "$log"
 }
-# Once in a while headless Chromium does not start the test page at all and the runner says so
-# ("Failed to detect test as having been run"): no test ran, none failed. Only then, and only
-# once, the run is repeated; any other failure fails at once.
-if ! run_tests; then
-  grep -q 'Failed to detect test as having been run' "$log" || exit 1
-  echo "browser-tests: the test page did not start in Chromium; running the tests once more" >&2
+# Once in a while headless Chromium does not start the test page at all: the runner says so
+# ("Failed to detect test as having been run"), or, seen once on a busy machine, waits on the
+# WebDriver session for good with the browser idle and no output. Only then, and only once, the
+# run is repeated (the runner prints the tests' output only at the end, so a test that hangs
+# cannot be told from a page that never started: it hangs the second run too, and fails).
+# Any other failure fails at once.
+status=0
+run_tests || status=$?
+if [ "$status" -ne 0 ]; then
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "browser-tests: no result after ${RUN_LIMIT_S} s; stopping that run" >&2
+    pkill -f "wasm-bindgen-test-runner $PWD/target/" 2>/dev/null || true
+  else
+    grep -q 'Failed to detect test as having been run' "$log" || exit 1
+  fi
+  echo "browser-tests: the test page did not start in Chromium (or a test hung); running the tests once more" >&2
   run_tests
 fi
