@@ -7,6 +7,16 @@ cd "$(dirname "$0")/.."
 
 say() { echo "install-tools: $*"; }
 
+# `cargo install` of a pinned version with the crate's own Cargo.lock; when the registry lacks a
+# version that lock names (seen: wasm-bindgen-cli 0.2.130's lock asks for a webpki-roots the
+# registry does not have), the same version with its dependencies resolved afresh.
+locked_or_fresh() {
+  cargo install --quiet --locked "$1" --version "$2" 2>/dev/null || {
+    say "$1 $2: its Cargo.lock names a crate version the registry lacks; resolving afresh"
+    cargo install --quiet "$1" --version "$2"
+  }
+}
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -18,7 +28,7 @@ wbg_version=$(sed -n 's/^wasm-bindgen = .*"=\([0-9][^"]*\)".*/\1/p' Cargo.toml |
 [ -n "$wbg_version" ] || { say "no exact (=) wasm-bindgen version in Cargo.toml" >&2; exit 1; }
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$wbg_version" ]; then
   say "building wasm-bindgen-cli $wbg_version from source (a few minutes)"
-  cargo install --quiet --locked wasm-bindgen-cli --version "$wbg_version"
+  locked_or_fresh wasm-bindgen-cli "$wbg_version"
 fi
 
 # wasm-pack builds the module and runs the browser tests; it is told never to install anything
@@ -26,7 +36,7 @@ fi
 wasm_pack_version=0.15.1
 if [ "$(wasm-pack --version 2>/dev/null | cut -d' ' -f2)" != "$wasm_pack_version" ]; then
   say "building wasm-pack $wasm_pack_version from source (a few minutes)"
-  cargo install --quiet --locked wasm-pack --version "$wasm_pack_version"
+  locked_or_fresh wasm-pack "$wasm_pack_version"
 fi
 
 # Chromium for the browser tests; a CJK font so the demo's screenshots (the seeds' Chinese dialog)
