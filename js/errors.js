@@ -18,8 +18,26 @@ export class RefreshError extends Error {
 /** The client was disposed. */
 export class DisposedError extends Error {}
 
+/**
+ * An axios-shaped call failed: `code` as axios names it (`ERR_BAD_REQUEST`, `ECONNABORTED`…), the
+ * call's `config`, the `response` when there was one (and its `status`), the error underneath as
+ * `cause`, and `businessCode` for a refused business envelope.
+ */
+export class RequestError extends Error {
+  constructor(message, code, config, response, cause, businessCode) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.config = config;
+    if (response !== undefined) {
+      this.response = response;
+      this.status = response.status;
+    }
+    if (businessCode !== undefined) this.businessCode = businessCode;
+  }
+}
+
 // Named by string, not by `Class.name`: minifiers rename classes.
-for (const [name, Class] of Object.entries({ SessionExpiredError, RefreshError, DisposedError })) {
+for (const [name, Class] of Object.entries({ SessionExpiredError, RefreshError, DisposedError, RequestError })) {
   Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
@@ -32,5 +50,7 @@ export const isSessionExpiredError = guard(SessionExpiredError);
 export const isRefreshError = guard(RefreshError);
 /** Whether `error` is a `DisposedError`. */
 export const isDisposedError = guard(DisposedError);
-/** Whether `error` is one of the errors above. */
+/** Whether `error` is a `RequestError` (an axios-shaped call that failed). */
+export const isRequestError = guard(RequestError);
+/** Whether `error` is a `SessionExpiredError`, a `RefreshError` or a `DisposedError`. */
 export const isAuthError = (error) => isSessionExpiredError(error) || isRefreshError(error) || isDisposedError(error);

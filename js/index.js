@@ -21,7 +21,16 @@ await ready;
 
 export { AuthClient };
 export { DisposedError, RefreshError, SessionExpiredError } from './errors.js';
-export { isAuthError, isDisposedError, isRefreshError, isSessionExpiredError } from './errors.js';
+export { RequestError } from './errors.js';
+export { isAuthError, isDisposedError, isRefreshError, isRequestError, isSessionExpiredError } from './errors.js';
+
+// The axios-shaped shorthands: each hands its arguments to the module's `call` as they are (the
+// module knows which take data).
+for (const method of ['get', 'delete', 'head', 'options', 'post', 'put', 'patch']) {
+  AuthClient.prototype[method] = function (url, a, b) {
+    return this.call(method, url, a, b);
+  };
+}
 
 /** The client `configure` made, used by `fetchWithRefresh`. */
 let defaultClient = null;
@@ -34,12 +43,21 @@ export function configure(options) {
   return client;
 }
 
+/** `client[name](...)` on the default client made by `configure`. */
+const overDefault = (name, label = name) => (...args) =>
+  defaultClient
+    ? defaultClient[name](...args)
+    : Promise.reject(new TypeError(`fetch-with-refresh: ${label} was called before configure(options)`));
+
 /** `fetch` through the default client made by `configure`. */
-export function fetchWithRefresh(input, init) {
-  if (!defaultClient) {
-    return Promise.reject(
-      new TypeError('fetch-with-refresh: fetchWithRefresh was called before configure(options)'),
-    );
-  }
-  return defaultClient.fetch(input, init);
-}
+export const fetchWithRefresh = overDefault('fetch', 'fetchWithRefresh');
+// The axios-shaped calls over the default client.
+export const request = overDefault('request');
+export const get = overDefault('get');
+const del = overDefault('delete');
+export { del as delete };
+export const head = overDefault('head');
+export const options = overDefault('options');
+export const post = overDefault('post');
+export const put = overDefault('put');
+export const patch = overDefault('patch');

@@ -111,3 +111,75 @@ export function propertiesOf(object) {
     return [false, key];
   }
 }
+
+/** Whether `value` is a plain object (made by `{}` or `Object.create(null)`), which axios visits in `params`. */
+export const isPlainObject = (value) => [Object.prototype, null].includes(Object.getPrototypeOf(value));
+
+/** `String(value)`; undefined when the conversion throws. */
+export function textOf(value) {
+  try {
+    return String(value);
+  } catch {
+    // A toString that throws: no text.
+  }
+}
+
+/**
+ * What the `data` of an axios-shaped call is, as a number src/web/call.rs reads: 0 nothing, 1 a
+ * string, 2 FormData, 3 URLSearchParams, 4 binary (Blob, ArrayBuffer, a view), 5 a stream,
+ * 6 another object, 7 another value (a number, a boolean).
+ */
+export function kindOfData(data) {
+  const is = (name) => typeof globalThis[name] === 'function' && data instanceof globalThis[name];
+  if (data == null) return 0;
+  if (typeof data === 'string') return 1;
+  if (is('FormData')) return 2;
+  if (is('URLSearchParams')) return 3;
+  if (is('Blob') || is('ArrayBuffer') || ArrayBuffer.isView(data)) return 4;
+  if (is('ReadableStream')) return 5;
+  return typeof data === 'object' ? 6 : 7;
+}
+
+// The fields of an axios-shaped call's config that src/web/call.rs reads, in its order.
+const CALL_FIELDS = ['url', 'method', 'baseURL', 'headers', 'params', 'data', 'responseType', 'timeout', 'signal',
+  'validateStatus', 'withCredentials', 'auth', 'envelope'];
+
+/** The values of those fields of `config` (which may be undefined), each read once. */
+export const fieldsOf = (config) => CALL_FIELDS.map((key) => config?.[key]);
+
+/**
+ * A call's `headers` (a plain object, a `Headers`, or nothing) as `[name, value, …]`, each value
+ * `String(value)`, or undefined for `null`/`undefined` (which remove a default).
+ */
+export function headerPairsOf(headers) {
+  const out = [];
+  for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers ?? {})) {
+    out.push(name, value == null ? undefined : String(value));
+  }
+  return out;
+}
+
+/** `response.config`: the caller's `given` config with the call's url and method, and its data when given apart. */
+export const configOf = (given, url, method, withData, data) =>
+  Object.assign({}, given, { url, method }, withData ? { data } : undefined);
+
+/** The `fetch` init src/web/call.rs decided: `headers` as `[name, value, …]`, each other field set when given. */
+export function initOf(method, headers, body, duplex, signal, credentials, auth) {
+  const init = { method, headers: new Headers() };
+  for (let i = 0; i < headers.length; i += 2) init.headers.append(headers[i], headers[i + 1]);
+  if (body !== undefined) init.body = body;
+  if (duplex) init.duplex = 'half';
+  if (signal) init.signal = signal;
+  if (credentials) init.credentials = 'include';
+  if (!auth) init.auth = false;
+  return init;
+}
+
+/** An axios-shaped call's answer: `{data, status, statusText, headers, config}`, header names lower-case. */
+export const responseOf = (data, response, config) => ({
+  data,
+  status: response.status,
+  statusText: response.statusText,
+  headers: Object.fromEntries(response.headers),
+  config,
+});

@@ -3,9 +3,10 @@
 //! TypeScript declarations are hand-written in `js/index.d.ts`.
 
 use crate::client::{Client, SetTokensError};
+use crate::core::call::CallDefaults;
 use crate::core::tokens::TokenError;
 use crate::web::platform::WebPlatform;
-use crate::web::{errors, js, options, storage};
+use crate::web::{call, errors, js, options, storage};
 use js_sys::{Function, Promise};
 use std::future::Future;
 use std::pin::Pin;
@@ -19,6 +20,7 @@ use wasm_bindgen_futures::future_to_promise;
 #[derive(Debug)]
 pub struct AuthClient {
     inner: Rc<Client<WebPlatform>>,
+    calls: Rc<CallDefaults<Function>>,
 }
 
 /// A call's future as a `Promise`. One future type for every call, so the promise machinery is
@@ -32,17 +34,34 @@ impl AuthClient {
     /// `new AuthClient(options)`; throws a `TypeError` naming the first bad option.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<AuthClient, JsValue> {
-        let options::Options { config, storage, cookie, fetch } = options::read(&options)?;
+        let options::Options { config, storage, cookie, fetch, calls } = options::read(&options)?;
         let store = storage::open(&storage, &cookie);
         let inner = Rc::new(Client::new(config, store, WebPlatform::new(fetch)));
         inner.start();
-        Ok(AuthClient { inner })
+        Ok(AuthClient { inner, calls: Rc::new(calls) })
     }
 
     /// `fetch(input, init)`: like `fetch`, with the token attached and refreshed as needed.
     pub fn fetch(&self, input: JsValue, init: JsValue) -> Promise {
         let client = Rc::clone(&self.inner);
-        promise(Box::pin(async move { client.fetch((input, init)).await.map(JsValue::from) }))
+        promise(Box::pin(async move { call::fetch(client, input, init).await.map(JsValue::from) }))
+    }
+
+    /// `request(config)`: an axios-shaped call, resolving with `{data, status, statusText, headers,
+    /// config}` (or, with an envelope, its payload). The refresh rules apply as for `fetch`.
+    ///
+    /// ```js
+    /// const { data } = await client.request({ url: '/items', method: 'post', data: { name: 'x' } });
+    /// ```
+    pub fn request(&self, config: JsValue) -> Promise {
+        self.call(None, JsValue::UNDEFINED, config, JsValue::UNDEFINED)
+    }
+
+    /// The shorthands' call (`js/index.js` puts `get`, `post`… on the prototype): `get(url,
+    /// config)` and its siblings, `post(url, data, config)` and its siblings.
+    pub fn call(&self, method: Option<String>, url: JsValue, a: JsValue, b: JsValue) -> Promise {
+        let (client, calls) = (Rc::clone(&self.inner), Rc::clone(&self.calls));
+        promise(Box::pin(call::request(client, calls, method, url, a, b)))
     }
 
     /// Stores a new token set: `{ accessToken, refreshToken?, expiresIn?, expiresAt? }`.

@@ -4,6 +4,10 @@
 //! side reads the config object and the answer; this decides.
 
 use super::classify::Code;
+use super::json::integer_text;
+use super::names::named;
+use super::options::MAX_TIMER_MS;
+use super::text::cat;
 
 /// The method of a call: axios' default is GET; any case is accepted and sent upper-case (the
 /// Fetch standard only normalises the six common ones). `None` for a method that is not a token.
@@ -12,6 +16,12 @@ pub fn method(given: Option<&str>) -> Option<String> {
     let valid = !given.is_empty()
         && given.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     valid.then(|| given.to_ascii_uppercase())
+}
+
+/// Whether the shorthand `method` (`post`, `put`, `patch`) takes the data as its second argument,
+/// as axios' do; the others (`get`, `delete`, `head`, `options`) take the config there.
+pub fn takes_data(method: &str) -> bool {
+    ["post", "put", "patch"].iter().any(|m| method.eq_ignore_ascii_case(m))
 }
 
 /// What the web side found the `data` of a call to be.
@@ -95,14 +105,60 @@ pub fn accepted_by_default(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// The `code` of the error for a refused status, as axios names it: `ERR_BAD_REQUEST` for 4xx,
-/// `ERR_BAD_RESPONSE` for 5xx, none otherwise.
-pub fn status_code_name(status: u16) -> Option<&'static str> {
-    match status / 100 {
-        4 => Some("ERR_BAD_REQUEST"),
-        5 => Some("ERR_BAD_RESPONSE"),
-        _ => None,
+/// The `code` of a `RequestError`, as axios names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallError {
+    /// A 4xx status that `validateStatus` refused.
+    BadRequest,
+    /// Any other refused status (5xx above all).
+    BadResponse,
+    /// The call's `timeout` passed.
+    Timeout,
+    /// The caller's `signal` aborted the call.
+    Canceled,
+    /// `fetch` failed: no answer.
+    Network,
+    /// The business envelope carried a code other than a success code.
+    Business,
+}
+
+named!(CallError {
+    BadRequest => "ERR_BAD_REQUEST",
+    BadResponse => "ERR_BAD_RESPONSE",
+    Timeout => "ECONNABORTED",
+    Canceled => "ERR_CANCELED",
+    Network => "ERR_NETWORK",
+    Business => "ERR_BUSINESS",
+});
+
+impl CallError {
+    /// The code of the error for a refused `status`: `ERR_BAD_REQUEST` for 4xx, `ERR_BAD_RESPONSE`
+    /// for any other.
+    pub fn refused(status: u16) -> CallError {
+        if status / 100 == 4 {
+            CallError::BadRequest
+        } else {
+            CallError::BadResponse
+        }
     }
+}
+
+/// The message of a `RequestError` with `code`: axios' own words, so that apps showing them read
+/// the same. `figure` is the status of a refused status, the milliseconds of a timeout, the
+/// business code (as text) of an envelope without a message.
+pub fn error_message(code: CallError, figure: &str) -> String {
+    match code {
+        CallError::BadRequest | CallError::BadResponse => cat(&["Request failed with status code ", figure]),
+        CallError::Timeout => cat(&["timeout of ", figure, "ms exceeded"]),
+        CallError::Canceled => "canceled".to_owned(),
+        CallError::Network => "Network Error".to_owned(),
+        CallError::Business => cat(&["the server answered business code ", figure]),
+    }
+}
+
+/// `status` as decimal text.
+pub fn status_text(status: u16) -> String {
+    integer_text(f64::from(status)).unwrap_or_default()
 }
 
 /// How the answer's body is read (`responseType`).
@@ -154,6 +210,56 @@ impl Default for Envelope {
             message: "message".to_owned(),
         }
     }
+}
+
+impl Envelope {
+    /// This envelope with the fields a call (or the `envelope` option) gives put over it: a
+    /// `None` keeps the field as it is; `data: Some(None)` resolves with the whole body.
+    pub fn with(
+        &self,
+        code: Option<String>,
+        success: Option<Vec<Code>>,
+        data: Option<Option<String>>,
+        message: Option<String>,
+    ) -> Envelope {
+        Envelope {
+            code: code.unwrap_or_else(|| self.code.clone()),
+            success: success.unwrap_or_else(|| self.success.clone()),
+            data: data.unwrap_or_else(|| self.data.clone()),
+            message: message.unwrap_or_else(|| self.message.clone()),
+        }
+    }
+}
+
+/// Which statuses resolve (`validateStatus`).
+#[derive(Debug, Clone, Default)]
+pub enum Validate<F> {
+    /// 2xx ([`accepted_by_default`]).
+    #[default]
+    Success,
+    /// Every status (`validateStatus: null`).
+    Any,
+    /// The app's `(status) => boolean`.
+    Custom(F),
+}
+
+/// The client-wide defaults of the axios-shaped calls (options `headers`, `requestTimeout`,
+/// `validateStatus`, `envelope`). `fetch()` is not affected by any of them.
+#[derive(Debug, Clone, Default)]
+pub struct CallDefaults<F> {
+    /// Headers sent with every call, under the call's own.
+    pub headers: Vec<(String, String)>,
+    /// Milliseconds before a call is abandoned; 0 for none.
+    pub timeout_ms: f64,
+    /// Which statuses resolve.
+    pub validate_status: Validate<F>,
+    /// The business envelope every call unwraps, if any.
+    pub envelope: Option<Envelope>,
+}
+
+/// Whether `ms` is a call timeout: 0 (none) up to the longest delay a timer honours.
+pub fn is_timeout(ms: f64) -> bool {
+    (0.0..=MAX_TIMER_MS).contains(&ms)
 }
 
 /// What an answer in an envelope comes to.
@@ -269,20 +375,75 @@ mod tests {
 
     #[test]
     fn statuses_resolve_or_reject_as_axios_settles_them() {
+        use CallError::*;
         let cases = [
-            (200, true, None),
-            (204, true, None),
-            (299, true, None),
-            (304, false, None),
-            (401, false, Some("ERR_BAD_REQUEST")),
-            (404, false, Some("ERR_BAD_REQUEST")),
-            (500, false, Some("ERR_BAD_RESPONSE")),
-            (503, false, Some("ERR_BAD_RESPONSE")),
+            (200, true, BadResponse),
+            (204, true, BadResponse),
+            (299, true, BadResponse),
+            (304, false, BadResponse),
+            (199, false, BadResponse),
+            (401, false, BadRequest),
+            (404, false, BadRequest),
+            (499, false, BadRequest),
+            (500, false, BadResponse),
+            (503, false, BadResponse),
         ];
         for (status, accepted, code) in cases {
             assert_eq!(accepted_by_default(status), accepted, "{status}");
-            assert_eq!(status_code_name(status), code, "{status}");
+            assert_eq!(CallError::refused(status), code, "{status}");
         }
+    }
+
+    #[test]
+    fn errors_are_named_and_worded_as_axios_does() {
+        use crate::core::names::Named;
+        use CallError::*;
+        let cases = [
+            (BadRequest, "404", "ERR_BAD_REQUEST", "Request failed with status code 404"),
+            (BadResponse, "502", "ERR_BAD_RESPONSE", "Request failed with status code 502"),
+            (Timeout, "5000", "ECONNABORTED", "timeout of 5000ms exceeded"),
+            (Canceled, "", "ERR_CANCELED", "canceled"),
+            (Network, "", "ERR_NETWORK", "Network Error"),
+            (Business, "40001", "ERR_BUSINESS", "the server answered business code 40001"),
+        ];
+        for (code, figure, name, message) in cases {
+            assert_eq!(code.name(), name);
+            assert_eq!(error_message(code, figure), message);
+        }
+        assert_eq!(CallError::ALL.len(), cases.len());
+        assert_eq!(status_text(404), "404");
+        assert_eq!(status_text(0), "0");
+    }
+
+    #[test]
+    fn timeouts_are_zero_or_a_timer_delay() {
+        let cases = [
+            (0.0, true),
+            (1.0, true),
+            (2_147_483_647.0, true),
+            (2_147_483_648.0, false),
+            (-1.0, false),
+            (f64::NAN, false),
+            (f64::INFINITY, false),
+        ];
+        for (ms, expected) in cases {
+            assert_eq!(is_timeout(ms), expected, "{ms}");
+        }
+    }
+
+    #[test]
+    fn envelope_fields_go_over_the_base() {
+        let base = Envelope::default();
+        assert_eq!(base.with(None, None, None, None), base);
+        let seed003 = base.with(Some("errcode".into()), None, Some(None), Some("errmsg".into()));
+        assert_eq!(seed003.code, "errcode");
+        assert_eq!(seed003.data, None);
+        assert_eq!(seed003.message, "errmsg");
+        assert_eq!(seed003.success, base.success);
+        let many = seed003.with(None, Some(vec![Code::from_text("ok")]), Some(Some("result".into())), None);
+        assert_eq!(many.code, "errcode");
+        assert_eq!(many.success, vec![Code::from_text("ok")]);
+        assert_eq!(many.data.as_deref(), Some("result"));
     }
 
     #[test]

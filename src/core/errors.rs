@@ -114,6 +114,12 @@ pub fn type_error_message(detail: &str) -> String {
     cat(&[TYPE_ERROR_PREFIX, detail])
 }
 
+/// The detail of the `TypeError` for a bad field of an axios-shaped call's config: ``request
+/// config `timeout` must be …``. It names the field and what it takes, never the value.
+pub fn call_config_message(field: &str, expected: &str) -> String {
+    cat(&["request config `", field, "` must be ", expected])
+}
+
 /// The detail of the `TypeError` for `on(type, …)` with a `type` that is not an event: it lists
 /// the valid ones.
 pub fn unknown_event_message(got: &str) -> String {

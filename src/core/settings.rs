@@ -15,6 +15,7 @@
 //! what kind a value is, lists an object's properties when asked, and resolves URLs with the
 //! browser's `URL`.
 
+use super::call::{CallDefaults, Envelope, Validate};
 use super::classify::{Code, MatchRules};
 use super::errors::TYPE_ERROR_PREFIX as PREFIX;
 use super::options::{
@@ -25,7 +26,7 @@ use super::options::{
 use super::origin::{default_allowed_origins, is_https, may_receive, origin_of};
 use super::retry::{RenewLimit, RetryPolicy};
 use super::tabs::coordination_name;
-use crate::core::text::cat;
+use crate::core::text::{cat, is_latin1};
 use core::fmt;
 use core::marker::PhantomData;
 use serde::de::{
@@ -347,6 +348,42 @@ struct RawOptions<V> {
     retry: Slot<V>,
     renew_limit: Slot<V>,
     auto_refresh: Slot<V>,
+    headers: Slot<V>,
+    request_timeout: Slot<V>,
+    validate_status: Slot<V>,
+    envelope: Slot<V>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default, bound = "V: Deserialize<'de> + Default")]
+struct RawEnvelope<V> {
+    code: Slot<V>,
+    success: Slot<V>,
+    data: Slot<V>,
+    message: Slot<V>,
+}
+
+/// An object whose keys are the app's (the `headers` option): every `[key, value]` pair, in order.
+struct AnyKeys<V>(Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for AnyKeys<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Pairs<V> {
+            type Value = AnyKeys<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyKeys<V>, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(AnyKeys(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs(PhantomData))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -498,6 +535,11 @@ const ATTEMPTS: &str = "a whole number of retries from 0 to 10";
 const DELAY: &str = "a number of milliseconds from 0 to 2147483647";
 const COUNT: &str = "a whole number of refreshes from 1 to 1000";
 const PER: &str = "a number of seconds above 0";
+const REQUEST_TIMEOUT: &str = "a number of milliseconds from 0 (none) to 2147483647";
+const VALIDATE_STATUS: &str = "a function of the status returning true to resolve, or null for every status";
+const ENVELOPE: &str = "true, false or an object such as { code: 'code', success: [0], data: 'data' }";
+const ENVELOPE_DATA: &str = "a dotted path such as 'data', or null for the whole body";
+const HEADER_VALUE: &str = "a header value string (ISO-8859-1, no line breaks)";
 
 /// The options, validated, with the defaults applied: what the client is built from.
 #[derive(Debug)]
@@ -510,6 +552,8 @@ pub struct Settings<F, S> {
     pub cookie: CookieOptions,
     /// The `fetch` option: the transport the app gives, if any.
     pub fetch: Option<F>,
+    /// The defaults of the axios-shaped calls.
+    pub calls: CallDefaults<F>,
 }
 
 /// Reads and validates the options object `options` through `host`.
@@ -583,7 +627,21 @@ pub fn validate<H: Host>(
         coordination,
         auto_refresh,
     };
-    Ok(Settings { config, storage, cookie, fetch })
+    let calls = CallDefaults {
+        headers: r.headers(&o.headers)?,
+        timeout_ms: r
+            .number(&o.request_timeout, "requestTimeout", 0.0, MAX_TIMER_MS, REQUEST_TIMEOUT)?
+            .unwrap_or(0.0),
+        validate_status: r.validate_status(&o.validate_status)?,
+        envelope: r.envelope(&o.envelope)?,
+    };
+    Ok(Settings { config, storage, cookie, fetch, calls })
+}
+
+/// Whether `text` can be a header value as given: ISO-8859-1, without the line breaks and NUL
+/// that `Headers` refuses.
+pub fn is_header_value(text: &str) -> bool {
+    is_latin1(text) && !text.contains(['\r', '\n', '\0'])
 }
 
 /// The paths of a matcher option.
@@ -896,7 +954,15 @@ impl<H: Host> Reader<'_, H> {
                 _ => return Err(invalid(paths.status, STATUS, self.kind(&item))),
             }
         }
-        for item in self.items(&m.codes, paths.codes, CODES)?.unwrap_or_default() {
+        rules.codes = self.codes(&m.codes, paths.codes)?.unwrap_or_default();
+        Ok(Matcher::Rules(rules))
+    }
+
+    /// An array of business codes (numbers or strings), or `None` when absent.
+    fn codes(&self, slot: &Slot<H::Value>, path: &str) -> Result<Option<Vec<Code>>, OptionError> {
+        let Some(items) = self.items(slot, path, CODES)? else { return Ok(None) };
+        let mut codes = Vec::with_capacity(items.len());
+        for item in items {
             let code = match self.host.text(&item) {
                 // An empty code can never be a body's code: it is left out.
                 Some(text) if text.trim_ascii().is_empty() => continue,
@@ -904,11 +970,66 @@ impl<H: Host> Reader<'_, H> {
                 None => self.host.number(&item).and_then(Code::from_number),
             };
             match code {
-                Some(code) => rules.codes.push(code),
-                None => return Err(invalid(paths.codes, CODES, self.kind(&item))),
+                Some(code) => codes.push(code),
+                None => return Err(invalid(path, CODES, self.kind(&item))),
             }
         }
-        Ok(Matcher::Rules(rules))
+        Ok(Some(codes))
+    }
+
+    /// The `headers` option: header names and string values, in order.
+    fn headers(&self, slot: &Slot<H::Value>) -> Result<Vec<(String, String)>, OptionError> {
+        let Some(AnyKeys(pairs)) = self.section::<AnyKeys<H::Value>>(slot, "headers")? else {
+            return Ok(Vec::new());
+        };
+        let mut headers = Vec::with_capacity(pairs.len());
+        for (name, value) in pairs {
+            let path = option_path("headers", &name);
+            if !is_token(&name) {
+                return Err(invalid(&path, Rule::Header.expected(), Kind::String));
+            }
+            match self.host.text(&value) {
+                Some(text) if is_header_value(&text) => headers.push((name, text)),
+                _ => return Err(invalid(&path, HEADER_VALUE, self.kind(&value))),
+            }
+        }
+        Ok(headers)
+    }
+
+    /// `validateStatus`: a function, or `null` for every status.
+    fn validate_status(&self, slot: &Slot<H::Value>) -> Result<Validate<H::Function>, OptionError> {
+        let Some(value) = &slot.0 else { return Ok(Validate::Success) };
+        if self.kind(value) == Kind::Null {
+            return Ok(Validate::Any);
+        }
+        match self.host.function(value) {
+            Some(function) => Ok(Validate::Custom(function)),
+            None => Err(invalid("validateStatus", VALIDATE_STATUS, self.kind(value))),
+        }
+    }
+
+    /// `envelope`: `true` for `{code, data, message}` with success code 0, an object for other
+    /// paths and codes, `false` (or absent) for none.
+    fn envelope(&self, slot: &Slot<H::Value>) -> Result<Option<Envelope>, OptionError> {
+        let Some(value) = &slot.0 else { return Ok(None) };
+        if let Some(on) = self.host.boolean(value) {
+            return Ok(on.then(Envelope::default));
+        }
+        let e: RawEnvelope<H::Value> = self.object(value, "envelope", ENVELOPE)?;
+        let data = match &e.data.0 {
+            None => None,
+            Some(value) if self.kind(value) == Kind::Null => Some(None),
+            Some(value) => match self.host.text(value) {
+                Some(text) if Rule::Path.accepts(&text) => Some(Some(text)),
+                _ => return Err(invalid("envelope.data", ENVELOPE_DATA, self.kind(value))),
+            },
+        };
+        Ok(Some(Envelope::default().with(
+            self.text(&e.code, "envelope.code", Rule::Path)?,
+            self.codes(&e.success, "envelope.success")?,
+            data,
+            self.text(&e.message, "envelope.message", Rule::Path)?,
+        )))
     }
 
     /// `allowedOrigins`, each entry resolved against the page and reduced to its origin; by

@@ -3,13 +3,14 @@
 //! message, `reason`, `status`), and `TypeError`s for bad options and arguments. None carries a
 //! token.
 
+use crate::core::call::CallError;
 use crate::core::errors::{self as spec, ErrorClass, ErrorSpec};
 use crate::core::machine::{Failure, FailureKind};
 use crate::core::names::Named;
 use crate::core::settings::{OptionError, Problem};
 use crate::web::options::kind_of;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
@@ -26,6 +27,20 @@ extern "C" {
     pub type RefreshError;
     #[wasm_bindgen(constructor)]
     fn new(message: &str, reason: &str, status: Option<u16>, cause: &JsValue) -> RefreshError;
+
+    /// `RequestError` of `js/errors.js`: an axios-shaped call that failed.
+    #[wasm_bindgen(extends = js_sys::Error)]
+    #[derive(Debug, Clone)]
+    pub type RequestError;
+    #[wasm_bindgen(constructor)]
+    fn new(
+        message: &str,
+        code: &str,
+        config: &JsValue,
+        response: &JsValue,
+        cause: &JsValue,
+        business_code: &JsValue,
+    ) -> RequestError;
 
     /// `DisposedError` of `js/errors.js`.
     #[wasm_bindgen(extends = js_sys::Error)]
@@ -45,6 +60,28 @@ pub fn build(spec: &ErrorSpec, cause: &JsValue) -> JsValue {
         }
         ErrorClass::Disposed => DisposedError::new(spec.message).into(),
     }
+}
+
+/// Whether `error` is one of the client's own errors (`SessionExpiredError`, `RefreshError`,
+/// `DisposedError`), which the axios-shaped calls reject with as they are.
+pub fn is_auth_error(error: &JsValue) -> bool {
+    error.is_instance_of::<SessionExpiredError>()
+        || error.is_instance_of::<RefreshError>()
+        || error.is_instance_of::<DisposedError>()
+}
+
+/// The `RequestError` of an axios-shaped call: `code` as axios names it, the call's `config`, the
+/// `response` (`{data, status, …}`) when there was one, the error underneath as `cause`, and the
+/// body's own code of a refused business envelope.
+pub fn request_error(
+    message: &str,
+    code: CallError,
+    config: &JsValue,
+    response: &JsValue,
+    cause: &JsValue,
+    business_code: &JsValue,
+) -> JsValue {
+    RequestError::new(message, code.name(), config, response, cause, business_code).into()
 }
 
 /// The error a request rejects with for `failure`; `cause` is the error underneath a refresh

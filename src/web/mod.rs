@@ -4,6 +4,7 @@
 
 pub mod abort;
 pub mod app;
+pub mod call;
 pub mod cookie;
 pub mod custom_store;
 pub mod errors;

@@ -34,6 +34,8 @@ pub struct Options {
     pub cookie: CookieOptions,
     /// The `fetch` option.
     pub fetch: Option<Function>,
+    /// The defaults of the axios-shaped calls.
+    pub calls: crate::core::call::CallDefaults<Function>,
 }
 
 /// Reads and validates the options given to `new AuthClient(options)`. Every mistake is a
@@ -54,8 +56,8 @@ pub fn read(options: &JsValue) -> Result<Options, JsValue> {
     let browser = Browser { page, values: RefCell::new(vec![options.clone()]) };
     let settings = settings::validate(&browser, &Given(0))
         .map_err(|error| JsValue::from(TypeError::new(&error.message())))?;
-    let Settings { config, storage, cookie, fetch } = settings;
-    Ok(Options { config, storage, cookie, fetch })
+    let Settings { config, storage, cookie, fetch, calls } = settings;
+    Ok(Options { config, storage, cookie, fetch, calls })
 }
 
 /// A value of the options: its index in the reader's table of the values it read. serde carries
