@@ -106,7 +106,8 @@ fn endpoint(settings: &Settings<String, Value>) -> &RefreshEndpoint {
 
 const TOP_KEYS: &str =
     "baseURL, storage, storageKeys, cookie, attach, refresh, proactiveWindow, accessExpired, \
-sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab, retry, renewLimit, autoRefresh";
+sessionExpired, codeField, onSessionExpired, allowedOrigins, fetch, timeout, crossTab, retry, renewLimit, autoRefresh, \
+headers, requestTimeout, validateStatus, envelope";
 
 #[test]
 fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
@@ -285,6 +286,24 @@ fn bad_options_are_named_with_what_was_expected_and_the_kind_given() {
         (with(r#""sessionExpired": {"codes": [1.5]}"#), "option `sessionExpired.codes` must be an array of codes (numbers or strings) such as [50014] (got number)".into()),
         (with(r#""sessionExpired": {"codes": [null]}"#), "option `sessionExpired.codes` must be an array of codes (numbers or strings) such as [50014] (got null)".into()),
         (with(r#""sessionExpired": {"codes": "50015"}"#), "option `sessionExpired.codes` must be an array of codes (numbers or strings) such as [50014] (got string)".into()),
+        // The defaults of the axios-shaped calls.
+        (with(r#""headers": "x""#), "option `headers` must be an object (got string)".into()),
+        (with(r#""headers": {"X App": "1"}"#), "option `headers.X App` must be a header name such as 'Authorization' (got string)".into()),
+        (with(r#""headers": {"X-App": 1}"#), "option `headers.X-App` must be a header value string (ISO-8859-1, no line breaks) (got number)".into()),
+        (with(r#""headers": {"X-App": "a\nb"}"#), "option `headers.X-App` must be a header value string (ISO-8859-1, no line breaks) (got string)".into()),
+        (with(r#""headers": {"X-App": "\u20ac"}"#), "option `headers.X-App` must be a header value string (ISO-8859-1, no line breaks) (got string)".into()),
+        (with(r#""requestTimeout": -1"#), "option `requestTimeout` must be a number of milliseconds from 0 (none) to 2147483647 (got number)".into()),
+        (with(r#""requestTimeout": 2147483648"#), "option `requestTimeout` must be a number of milliseconds from 0 (none) to 2147483647 (got number)".into()),
+        (with(r#""requestTimeout": "5s""#), "option `requestTimeout` must be a number of milliseconds from 0 (none) to 2147483647 (got string)".into()),
+        (with(r#""validateStatus": true"#), "option `validateStatus` must be a function of the status returning true to resolve, or null for every status (got boolean)".into()),
+        (with(r#""envelope": "code""#), "option `envelope` must be true, false or an object such as { code: 'code', success: [0], data: 'data' } (got string)".into()),
+        (with(r#""envelope": {"cod": "x"}"#), "unknown option `envelope.cod` (expected one of: code, success, data, message)".into()),
+        (with(r#""envelope": {"code": ""}"#), "option `envelope.code` must be a dotted path such as 'data.token' (got string)".into()),
+        (with(r#""envelope": {"data": 1}"#), "option `envelope.data` must be a dotted path such as 'data', or null for the whole body (got number)".into()),
+        (with(r#""envelope": {"data": "a..b"}"#), "option `envelope.data` must be a dotted path such as 'data', or null for the whole body (got string)".into()),
+        (with(r#""envelope": {"success": 0}"#), "option `envelope.success` must be an array of codes (numbers or strings) such as [50014] (got number)".into()),
+        (with(r#""envelope": {"success": [{}]}"#), "option `envelope.success` must be an array of codes (numbers or strings) such as [50014] (got object)".into()),
+        (with(r#""envelope": {"message": 5}"#), "option `envelope.message` must be a dotted path such as 'data.token' (got number)".into()),
         // A getter that throws.
         (r#"{"$throws": "refresh"}"#.into(), "option `refresh` could not be read (reading it threw)".into()),
         (with(r#""cookie": {"$throws": "path"}"#), "option `cookie.path` could not be read (reading it threw)".into()),
@@ -567,4 +586,50 @@ fn header_names_are_tokens() {
     for bad in ["", "a b", "a:b", "a\nb", "ä", "(a)", "a/b", "a,b", "a\"b"] {
         assert!(!is_token(bad), "{bad}");
     }
+}
+
+#[test]
+fn the_defaults_of_the_calls_are_read() {
+    use crate::core::call::{Envelope, Validate};
+    let none = accepted(r#"{"refresh": {"url": "/r"}}"#).calls;
+    assert!(none.headers.is_empty());
+    assert_eq!(none.timeout_ms, 0.0);
+    assert!(matches!(none.validate_status, Validate::Success));
+    assert_eq!(none.envelope, None);
+
+    let all = accepted(
+        r#"{"refresh": {"url": "/r"}, "headers": {"X-App": "demo", "Accept": "application/json"},
+            "requestTimeout": 5000, "validateStatus": {"$fn": "v"},
+            "envelope": {"code": "errcode", "success": [0, "ok", " "], "data": null, "message": "errmsg"}}"#,
+    )
+    .calls;
+    let pair = |n: &str, v: &str| (n.to_owned(), v.to_owned());
+    assert_eq!(all.headers, vec![pair("X-App", "demo"), pair("Accept", "application/json")]);
+    assert_eq!(all.timeout_ms, 5000.0);
+    assert!(matches!(all.validate_status, Validate::Custom(ref f) if f == "v"));
+    let expected = Envelope {
+        code: "errcode".into(),
+        success: vec![Code::from_text("0"), Code::from_text("ok")],
+        data: None,
+        message: "errmsg".into(),
+    };
+    assert_eq!(all.envelope, Some(expected));
+
+    let cases = [
+        (r#""envelope": true"#, Some(Envelope::default())),
+        (r#""envelope": false"#, None),
+        (r#""envelope": {}"#, Some(Envelope::default())),
+        (
+            r#""envelope": {"data": "result.items"}"#,
+            Some(Envelope { data: Some("result.items".into()), ..Envelope::default() }),
+        ),
+    ];
+    for (option, expected) in cases {
+        let options = cat(&[r#"{"refresh": {"url": "/r"}, "#, option, "}"]);
+        assert_eq!(accepted(&options).calls.envelope, expected, "{option}");
+    }
+    assert!(matches!(
+        accepted(r#"{"refresh": {"url": "/r"}, "validateStatus": null}"#).calls.validate_status,
+        Validate::Any
+    ));
 }
