@@ -5,6 +5,9 @@
 // second tab beside the first, whose log says when the other tab refreshed or logged out; the
 // useAuth() panel (the Vue plugin's state) following a login, a refresh, a failed refresh and the
 // session's end; and the storage switch, which mounts the app again with a client on the new storage.
+// The demo's calls are the axios-shaped ones (`post('/login', data, { auth: false })`,
+// `client.get('/api/me')`, `client.post('/api/echo', data)`): the log lines are checked for the
+// status and data they resolved with, and a failing call for its error's name and code.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
@@ -21,6 +24,8 @@ let backend;
 let browser;
 let page;
 let problems;
+/** Console messages a test expects (the browser's own line for a 404 it provokes). */
+let expectedConsole;
 
 before(async () => {
   // The demo's own lifetimes: access 60 s, refresh 10 minutes.
@@ -37,8 +42,10 @@ beforeEach(async () => {
   await admin('reset');
   page = await (await browser.newContext()).newPage();
   problems = [];
+  expectedConsole = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
+    if (expectedConsole.some((re) => re.test(m.text()))) return;
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   await page.goto(`${backend.url}/`);
@@ -61,6 +68,11 @@ async function admin(name, body) {
 
 const byTest = (name) => page.locator(`[data-test="${name}"]`);
 const requestsLogged = () => page.locator('[data-test="log"] [data-type="request"]').count();
+/** The text of every log line of `type`, oldest first. */
+const logTexts = async (type) =>
+  (await page.locator(`[data-test="log"] [data-type="${type}"] .log-text`).allTextContents()).reverse();
+/** A successful GET /api/me as the log shows it: status, statusText, then the data (seed 000's body). */
+const ME_OK = /^#\d+ GET \/api\/me → 200 OK · \{"code":0,"data":\{"user":"demo","tokenJti":"[^"]+"\}\} · \d+ ms$/;
 
 async function login() {
   await byTest('username').fill('demo');
@@ -70,8 +82,13 @@ async function login() {
 
 test('the demo walks through login, expiry, one refresh for 20 requests, and logout', TIMEOUT, async () => {
   await login();
+  // The login is `post('/login', { user }, { auth: false })`: the log shows what it resolved with.
+  assert.deepEqual(await logTexts('login'), ['POST /login → 200 OK · logged in as demo']);
   await byTest('send-one').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"]').length >= 1);
+  const [first] = await logTexts('request');
+  assert.match(first, ME_OK);
+  assert.match(first, /^#1 /);
 
   await byTest('expire-access').click();
   const before = (await admin('counters')).refreshCalls;
@@ -84,6 +101,12 @@ test('the demo walks through login, expiry, one refresh for 20 requests, and log
   assert.equal((await admin('counters')).refreshCalls - before, 1, 'one refresh for the 20 requests');
   assert.equal(await page.locator('[data-test="log"] [data-type="request"].bad').count(), 0, 'no request failed');
   assert.equal(await requestsLogged(), 21);
+  // Each of the 20 resolved with the data of the replay (status 200, seed 000's `{code: 0, data}`).
+  const lines = await logTexts('request');
+  for (const line of lines) assert.match(line, ME_OK);
+  const jtis = new Set(lines.slice(1).map((line) => /"tokenJti":"([^"]+)"/.exec(line)[1]));
+  assert.equal(jtis.size, 1, 'the 20 replays carried one token');
+  assert.ok(!jtis.has(/"tokenJti":"([^"]+)"/.exec(lines[0])[1]), 'the replays carried the refreshed token');
   await page.screenshot({ path: `${SHOTS}demo-after-refresh.png`, fullPage: true });
 
   await byTest('logout').click();
@@ -107,12 +130,14 @@ test('a dead session opens the seed dialog once for 10 concurrent failures; 重�
   });
   await byTest('expire-refresh').click();
   await byTest('expire-access').click();
+  // The demo's call, `client.get`: a dead session rejects it with SessionExpiredError, not wrapped
+  // in a RequestError.
   const outcomes = await page.evaluate(() =>
     Promise.all(
       Array.from({ length: 10 }, () =>
-        window.__demo.client.fetch('/api/me').then(
+        window.__demo.client.get('/api/me').then(
           () => 'resolved',
-          (e) => e.name,
+          (e) => `${e.name} ${e.code ?? ''}`.trim(),
         ),
       ),
     ),
@@ -230,6 +255,9 @@ test('the useAuth() panel follows a login, a refresh (refreshing, then a later e
   await byTest('send-one').click();
   await shows('auth-last-error', 'RefreshError (malformed)');
   await shows('auth-authenticated', 'true');
+  // The call behind that refresh rejected with the RefreshError itself (not a RequestError).
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].bad').length >= 1);
+  assert.match((await logTexts('request')).at(-1), /^#\d+ GET \/api\/me → RefreshError \(malformed\) · /);
   await byTest('send-one').click();
   await shows('auth-last-error', 'null');
   // lastError clears at the refresh's success, a moment before the replayed request is logged.
@@ -247,6 +275,70 @@ test('the useAuth() panel follows a login, a refresh (refreshing, then a later e
   await page.screenshot({ path: `${SHOTS}demo-auth-state.png`, fullPage: true });
   await byTest('dialog-relogin').click();
   await byTest('login-form').waitFor();
+  // The call behind the dead session rejected with the SessionExpiredError itself.
+  await page.locator('[data-test="log"] [data-type="request"].bad', { hasText: 'GET /api/me → SessionExpiredError' }).waitFor();
+});
+
+test('the log shows what a call resolved with, and a failing call by its error name and code', TIMEOUT, async () => {
+  // The browser's own console line for the 404 this test asks for.
+  expectedConsole.push(/^Failed to load resource: the server responded with a status of 404/);
+  await login();
+
+  // POST /api/echo with a JSON body: the log shows the status and the data the call resolved with,
+  // here the backend's echo of the bytes it received and their content type.
+  await byTest('send-echo').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"]').length >= 1);
+  const [echo] = await logTexts('request');
+  assert.match(echo, /^#1 POST \/api\/echo → 200 OK · \{"code":0,"data":\{/);
+  assert.ok(echo.includes('"body":"{\\"hello\\":\\"world\\",\\"n\\":1}"'), `the echo shows no JSON body: ${echo}`);
+  assert.ok(echo.includes('"contentType":"application/json"'), `the body was not sent as JSON: ${echo}`);
+  assert.ok(echo.includes('"method":"POST"'), echo);
+  assert.equal(await page.locator('[data-test="log"] [data-type="request"].good').count(), 1);
+
+  // GET /api/missing: the backend's 404, so the call rejects with a RequestError, ERR_BAD_REQUEST.
+  await byTest('send-missing').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"]').length >= 2);
+  const missing = page.locator('[data-test="log"] [data-type="request"]').first();
+  assert.match(await missing.getAttribute('class'), /\bbad\b/);
+  assert.match(
+    (await logTexts('request'))[1],
+    /^#2 GET \/api\/missing → RequestError ERR_BAD_REQUEST · Request failed with status code 404 · \d+ ms$/,
+  );
+
+  // What the log shows is what the demo's calls resolve and reject with: the same calls, from the page.
+  const seen = await page.evaluate(async () => {
+    const { client } = window.__demo;
+    const me = await client.get('/api/me');
+    const failure = await client.get('/api/missing').then(
+      () => null,
+      (e) => ({ name: e.name, code: e.code, status: e.status, message: e.message, data: e.response?.data }),
+    );
+    return {
+      me: { status: me.status, statusText: me.statusText, data: me.data, type: me.headers['content-type'], method: me.config.method },
+      failure,
+    };
+  });
+  assert.equal(seen.me.status, 200);
+  assert.equal(seen.me.statusText, 'OK');
+  assert.equal(seen.me.data.code, 0);
+  assert.equal(seen.me.data.data.user, 'demo');
+  assert.match(seen.me.type, /^application\/json/);
+  assert.equal(seen.me.method, 'get');
+  assert.deepEqual(seen.failure, {
+    name: 'RequestError',
+    code: 'ERR_BAD_REQUEST',
+    status: 404,
+    message: 'Request failed with status code 404',
+    data: { code: 404, error: 'not_found' },
+  });
+
+  // An expired token behind the call: one refresh, and the log shows the replay's 200.
+  await byTest('expire-access').click();
+  await byTest('send-one').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"]').length >= 3);
+  assert.match((await logTexts('request'))[2], ME_OK);
+  assert.equal((await admin('counters')).refreshCalls, 1);
+  await page.screenshot({ path: `${SHOTS}demo-calls.png`, fullPage: true });
 });
 
 test('the storage switch mounts the app again on the new storage, with the tokens moved over', TIMEOUT, async () => {
@@ -262,19 +354,30 @@ test('the storage switch mounts the app again on the new storage, with the token
   const after = await page.evaluate(async () => ({
     replaced: window.__demo.client !== window.before,
     oldClient: await window.before.fetch('/s000/api/me').then(() => 'resolved', (e) => e.name),
+    oldClientCall: await window.before.get('/api/me').then(() => 'resolved', (e) => e.name),
     inLocalStorage: localStorage.getItem('access_token'),
     inCookie: document.cookie.split('; ').some((c) => c.startsWith('access_token=')),
     tokens: window.__demo.client.getTokens()?.accessToken ?? null,
   }));
   assert.equal(after.replaced, true, 'the client was not replaced');
   assert.equal(after.oldClient, 'DisposedError', 'the unmount did not dispose the previous client');
+  assert.equal(after.oldClientCall, 'DisposedError', 'a call on the disposed client did not reject with DisposedError');
   assert.equal(after.inLocalStorage, null, 'the tokens were left in localStorage');
   assert.equal(after.inCookie, true, 'the tokens are not in the cookies');
   assert.equal(after.tokens, stored, 'the same tokens moved over');
 
-  // The new client is the default one: a request (fetchWithRefresh) carries the moved token.
+  // useAuth()'s client is the new one: its call carries the moved token.
   await byTest('send-one').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].good').length >= 1);
+  assert.equal(await page.locator('[data-test="log"] [data-type="request"].bad').count(), 0);
+  // The new client is also the default one: the login, the main entry's `post`, goes through it
+  // (through the disposed one it would reject with DisposedError), and stores the tokens in cookies.
+  await byTest('logout').click();
+  await login();
+  assert.match((await logTexts('login')).at(-1), /^POST \/login → 200 OK · logged in as demo$/);
+  assert.equal(await page.evaluate(() => document.cookie.split('; ').some((c) => c.startsWith('access_token='))), true);
+  await byTest('send-one').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="log"] [data-type="request"].good').length >= 2);
   assert.equal(await page.locator('[data-test="log"] [data-type="request"].bad').count(), 0);
   await byTest('storage-local').click();
   await page.locator('[data-test="log"] [data-type="storage"]', { hasText: 'storage is now localStorage' }).waitFor();

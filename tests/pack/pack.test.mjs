@@ -1,7 +1,8 @@
 // The package as users get it: `npm pack` of pkg/, installed from the tarball into a clean folder
 // (no network: it has no dependencies, and this non-Vue app installs it without peers), imported by
-// name from Node, and one refresh run end to end against the reference backend. The Vue entry, with
-// its peer `vue`, is installed into a Vite app by vue.test.mjs.
+// name from Node, and one refresh run end to end against the reference backend, then the
+// module-level axios-shaped calls (`get`, `post`: data, status, a 404's RequestError). The Vue entry,
+// with its peer `vue`, is installed into a Vite app by vue.test.mjs.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -53,7 +54,14 @@ test('the packed tarball installs offline and refreshes end to end in Node', { t
   const { stdout } = await run(process.execPath, ['smoke.mjs', backend.url], { cwd: app, timeout: 30_000 });
   const report = JSON.parse(stdout.trim().split('\n').pop());
   assert.deepEqual(report.exports, { ready: true, configure: 'function', fetchWithRefresh: 'function', AuthClient: 'function' });
+  assert.deepEqual(
+    report.calls,
+    Object.fromEntries(
+      ['request', 'get', 'delete', 'head', 'options', 'post', 'put', 'patch', 'isRequestError', 'RequestError'].map((name) => [name, 'function']),
+    ),
+  );
   assert.equal(report.error, undefined, JSON.stringify(report.error));
+  assert.equal(report.beforeConfigure.rejected?.name, 'TypeError', 'a call before configure()');
   assert.equal(report.configureReturnsClient, true, 'configure() returns an AuthClient');
   assert.equal(report.status, 200);
   assert.equal(report.body.code, 0);
@@ -64,4 +72,12 @@ test('the packed tarball installs offline and refreshes end to end in Node', { t
   assert.equal(counters.refreshCalls, 1);
   const newJti = JSON.parse(Buffer.from(report.tokens.accessToken.split('.')[1], 'base64url')).jti;
   assert.equal(report.body.data.tokenJti, newJti, 'the replay used the refreshed token');
+
+  // The axios-shaped calls over the default client: data parsed, status, the config's method.
+  assert.deepEqual(report.get, { status: 200, statusText: 'OK', method: 'get', data: { code: 0, data: { user: 'node', tokenJti: newJti } } });
+  assert.equal(report.post.status, 200);
+  assert.equal(report.post.data.data.body, '{"from":"node"}');
+  assert.equal(report.post.data.data.contentType, 'application/json');
+  assert.deepEqual(report.missing, { rejected: { name: 'RequestError', code: 'ERR_BAD_REQUEST', status: 404, isRequestError: true } });
+  assert.equal((await (await fetch(`${backend.url}/__admin/counters`)).json()).refreshCalls, 1, 'the calls needed no refresh');
 });

@@ -2,8 +2,13 @@
 // backend's seed 000 flavour), its events turned into a log and counters, and the session-expired
 // dialog as a promise. The session's own state (signed in, expiry, refreshing, last error) is
 // useAuth()'s. The components only render this state and call these actions.
+//
+// The API calls are the axios-shaped ones: the login is the main entry's `post` (over the default
+// client, the one the plugin made), the other calls go through useAuth()'s `client.get` and
+// `client.post`. The log shows what each call resolved with (status and data) or rejected with (the
+// error's name and code), as an axios app would see it.
 import { reactive } from 'vue';
-import { fetchWithRefresh } from 'fetch-with-refresh';
+import { post } from 'fetch-with-refresh';
 
 /** Every event the client emits; each one is logged. */
 export const EVENTS = [
@@ -34,6 +39,32 @@ const OPTIONS = {
 /** Where the demo remembers the chosen storage across reloads (not a token). */
 const STORAGE_CHOICE_KEY = 'fwr-demo-storage';
 const LOG_LIMIT = 400;
+/** How much of a response's data a log line shows. */
+const DATA_LIMIT = 400;
+
+/** A call's data for the log: JSON, cut at DATA_LIMIT characters. */
+function shortData(data) {
+  let text;
+  try {
+    text = JSON.stringify(data) ?? String(data);
+  } catch {
+    text = String(data);
+  }
+  return text.length > DATA_LIMIT ? `${text.slice(0, DATA_LIMIT)}…` : text;
+}
+
+/**
+ * A rejection for the log, by the error's name and, when it has them, its code (RequestError:
+ * ERR_BAD_REQUEST, ERR_NETWORK…), business code and reason (RefreshError, SessionExpiredError).
+ */
+function describeError(error) {
+  if (!error || typeof error !== 'object') return String(error);
+  let text = error.name ?? 'Error';
+  if (error.code) text += ` ${error.code}`;
+  if (error.businessCode !== undefined) text += ` (business code ${error.businessCode})`;
+  if (error.reason) text += ` (${error.reason})`;
+  return error.message ? `${text} · ${error.message}` : text;
+}
 
 /** The demo of this page, once App.vue made it: onSessionExpired opens its dialog. */
 let currentDemo = null;
@@ -188,46 +219,56 @@ export function createDemo(auth, { note = '', onSwitchStorage }) {
     state.busy = true;
     state.error = '';
     try {
-      // The login call goes out without a token (`auth: false`) and is never refreshed.
-      const response = await fetchWithRefresh('/login', {
-        method: 'POST',
-        auth: false,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ user }),
-      });
-      const body = await response.json().catch(() => null);
-      if (!response.ok || body?.code !== 0 || typeof body.data?.token !== 'string') {
-        throw new Error(`login refused (HTTP ${response.status}${body?.code !== undefined ? `, code ${body.code}` : ''})`);
+      // The login call goes out without a token (`auth: false`) and is never refreshed; `{ user }`
+      // is sent as JSON. An HTTP error status rejects with a RequestError.
+      const response = await post('/login', { user }, { auth: false });
+      const body = response.data;
+      if (body?.code !== 0 || typeof body.data?.token !== 'string') {
+        const code = body && typeof body === 'object' && body.code !== undefined ? `, code ${body.code}` : '';
+        throw new Error(`login refused (HTTP ${response.status}${code})`);
       }
       auth.login({ accessToken: body.data.token, refreshToken: body.data.refreshToken });
       state.user = user;
       state.view = 'session';
-      addLog('login', `logged in as ${user}`, 'good');
+      addLog('login', `POST /login → ${response.status} ${response.statusText} · logged in as ${user}`, 'good');
     } catch (error) {
-      state.error = error.message;
-      addLog('login', `login failed: ${error.message}`, 'bad');
+      const said = error?.name === 'Error' ? error.message : describeError(error);
+      state.error = said;
+      addLog('login', `login failed: ${said}`, 'bad');
     } finally {
       state.busy = false;
     }
   }
 
-  async function sendRequest() {
+  /**
+   * One axios-shaped call, number n (`call(n)` starts it), logged as
+   * `#n METHOD url → status statusText · data · time` when it resolves and
+   * `#n METHOD url → name code · message · time` when it rejects. A resolved call whose body has a
+   * business code other than 0 is marked as failed (seed 000 answers `{code, data}`).
+   */
+  async function logCall(label, call) {
     const n = ++requestSeq;
     state.counters.requests += 1;
     const started = performance.now();
     const elapsed = () => `${Math.round(performance.now() - started)} ms`;
     try {
-      const response = await fetchWithRefresh('/api/me');
-      const body = await response.json().catch(() => null);
-      const code = body && typeof body === 'object' ? body.code : undefined;
-      const ok = response.ok && code === 0;
-      const detail = code === undefined ? '' : ` · code ${code}`;
-      addLog('request', `#${n} GET /api/me → HTTP ${response.status}${detail} · ${elapsed()}`, ok ? 'good' : 'bad');
+      const { status, statusText, data } = await call(n);
+      const code = data && typeof data === 'object' ? data.code : undefined;
+      const ok = code === undefined || code === 0;
+      addLog('request', `#${n} ${label} → ${status} ${statusText} · ${shortData(data)} · ${elapsed()}`, ok ? 'good' : 'bad');
     } catch (error) {
-      const reason = error.reason ? ` (${error.reason})` : '';
-      addLog('request', `#${n} GET /api/me → ${error.name}${reason} · ${elapsed()}`, 'bad');
+      addLog('request', `#${n} ${label} → ${describeError(error)} · ${elapsed()}`, 'bad');
     }
   }
+
+  /** GET /api/me: who the token says we are. */
+  const sendRequest = () => logCall('GET /api/me', () => client.get('/api/me'));
+
+  /** POST /api/echo with a JSON body: the backend answers with the bytes it received. */
+  const sendEcho = () => logCall('POST /api/echo', (n) => client.post('/api/echo', { hello: 'world', n }));
+
+  /** GET /api/missing: the backend has no such route, so the call rejects (404: ERR_BAD_REQUEST). */
+  const sendMissing = () => logCall('GET /api/missing', () => client.get('/api/missing'));
 
   async function sendMany(count) {
     addLog('info', `sending ${count} requests at once`);
@@ -305,6 +346,8 @@ export function createDemo(auth, { note = '', onSwitchStorage }) {
     onSessionExpired,
     logIn,
     sendRequest,
+    sendEcho,
+    sendMissing,
     sendMany,
     expire,
     logOut,

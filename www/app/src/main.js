@@ -1,5 +1,5 @@
-// The demo app: the auth plugin makes the client (the default one, which fetchWithRefresh uses)
-// with the demo's options, and useAuth() gives the components its state. Switching the token
+// The demo app: the auth plugin makes the client (the default one, which the main entry's
+// module-level calls such as `post` and `fetchWithRefresh` use) with the demo's options, and useAuth() gives the components its state. Switching the token
 // storage unmounts the app (the plugin removes its listeners and disposes its client) and mounts it
 // again on the new storage, with the tokens moved over.
 import { createApp } from 'vue';

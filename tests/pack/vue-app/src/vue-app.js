@@ -1,5 +1,6 @@
-// The app as its README would have it: Pinia, the auth plugin (whose onSessionExpired sends the user
-// to the login route, as the seeds do) and the router.
+// The Vue app as its README would have it: Pinia, the auth plugin (whose onSessionExpired sends the
+// user to the login route, as the seeds do) and the router. The plugin's client is the default one,
+// which the main entry's module-level calls (`get`, `post`) in the store and the login view use.
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import { authPlugin } from 'fetch-with-refresh/vue';

@@ -1,9 +1,12 @@
 // A Pinia setup store on top of useAuth() (setup stores run inside the app's injection context)
-// and fetchWithRefresh (the main entry's default client, which the plugin configured).
+// and the main entry's module-level `get` (over the default client, which the plugin configured).
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import { fetchWithRefresh } from 'fetch-with-refresh';
+import { get, isRequestError } from 'fetch-with-refresh';
 import { useAuth } from 'fetch-with-refresh/vue';
+
+/** A rejection as the page shows it: a RequestError by its code and status, anything else by name. */
+export const describe = (error) => (isRequestError(error) ? `${error.code} ${error.status ?? ''}`.trim() : error.name);
 
 export const useAccountStore = defineStore('account', () => {
   const auth = useAuth();
@@ -12,23 +15,28 @@ export const useAccountStore = defineStore('account', () => {
   const requestError = ref('');
   const signedIn = computed(() => auth.isAuthenticated.value);
 
-  /** GET /api/me through the default client; its user, or the error's name. */
-  async function loadProfile() {
+  /** GET `path` through the default client: its user (the body is `{code: 0, data}`), or the error. */
+  async function load(path) {
     requestError.value = '';
     try {
-      const response = await fetchWithRefresh('/api/me');
-      profile.value = (await response.json()).data;
+      const response = await get(path);
+      profile.value = response.data.data;
       loads.value += 1;
     } catch (error) {
       profile.value = null;
-      requestError.value = error.name;
+      requestError.value = describe(error);
     }
   }
+
+  /** GET /api/me. */
+  const loadProfile = () => load('/api/me');
+  /** GET /api/missing: the backend's 404. */
+  const loadMissing = () => load('/api/missing');
 
   function signOut() {
     auth.logout();
     profile.value = null;
   }
 
-  return { profile, loads, requestError, signedIn, loadProfile, signOut };
+  return { profile, loads, requestError, signedIn, loadProfile, loadMissing, signOut };
 });
