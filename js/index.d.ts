@@ -15,7 +15,15 @@ await ready;
 export declare const ready: Promise<void>;
 
 /**
-Creates the default client used by `fetchWithRefresh`, and returns it.
+Creates the default client used by `fetchWithRefresh` and by the module-level calls (`get`, `post`…),
+and returns it.
+
+The client's type says whether its calls unwrap a business envelope: with `envelope: true` or an
+envelope object in the options, `client.get<User>(url)` resolves with a `User`; without one, with an
+`AuthResponse<User>`. Options whose `envelope` the types cannot see (a variable typed
+`AuthOptions`, or `{ envelope: true }` in a variable, widened to `boolean`) give an
+`AuthClient<boolean>`, whose calls resolve with `T | AuthResponse<T>`: write the options in the
+call, or keep their type with `const options = { … } satisfies AuthOptions`.
 
 @throws {TypeError} When an option is invalid; the message names the option.
 
@@ -24,9 +32,15 @@ Creates the default client used by `fetchWithRefresh`, and returns it.
 import { configure } from 'fetch-with-refresh';
 
 const auth = configure({ baseURL: '/api', refresh: { url: '/auth/refresh' } });
+const { data } = await auth.get<User>('/me');                 // AuthResponse<User>
+
+const api = configure({ baseURL: '/api', refresh: { url: '/auth/refresh' }, envelope: true });
+const user = await api.get<User>('/me');                      // User (the body's `data`)
 ```
 */
-export declare function configure(options: AuthOptions): AuthClient;
+export declare function configure(options: UnwrappingAuthOptions): AuthClient<true>;
+export declare function configure(options: RawAuthOptions): AuthClient<false>;
+export declare function configure(options: AuthOptions): AuthClient<boolean>;
 
 /**
 `fetch` through the default client created by `configure()`: attaches the access token, refreshes it when
@@ -43,14 +57,135 @@ const me = await response.json();
 export declare function fetchWithRefresh(input: RequestInfo | URL, init?: AuthRequestInit): Promise<Response>;
 
 /**
-A client: one token set, one refresh at a time, one queue of waiting requests.
-*/
-export declare class AuthClient {
-	/**
-	@throws {TypeError} When an option is invalid; the message names the option.
-	*/
-	constructor(options: AuthOptions);
+`client.request(config)` on the default client made by `configure()`; rejects with a `TypeError`
+before `configure()`.
 
+The default client's options are not known here, so the type cannot follow its `envelope` as a
+client's does: it resolves with `R`, an `AuthResponse<T>` unless you say otherwise. With an
+envelope, write `request<User, User>(config)`, or call the client `configure` returned (whose type
+knows). A call with its own `envelope` (`false`, or `true` / an object) is typed by it.
+
+@example
+```
+import { request } from 'fetch-with-refresh';
+
+const { data } = await request<Item>({ url: '/items', method: 'post', data: { name: 'x' } });
+```
+*/
+export declare function request<T = any>(config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function request<T = any>(config: UnwrappingRequestConfig): Promise<T>;
+export declare function request<T = any, R = AuthResponse<T>>(config: RequestConfig): Promise<R>;
+
+/**
+`client.get(url, config)` on the default client made by `configure()`; rejects with a `TypeError`
+before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise: the default client's `envelope`
+is not known to the types. With an envelope, write `get<User, User>(url)`, or call the client
+`configure` returned. A call with its own `envelope` is typed by it.
+
+@example
+```
+import { configure, get } from 'fetch-with-refresh';
+
+configure({ baseURL: '/api', refresh: { url: '/auth/refresh' } });
+const { data: me } = await get<User>('/me');
+
+// with `envelope: true` in the options
+const user = await get<User, User>('/user/info');
+```
+*/
+export declare function get<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function get<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+export declare function get<T = any, R = AuthResponse<T>>(url: string | URL, config?: RequestConfig): Promise<R>;
+
+/**
+`client.delete(url, config)` on the default client made by `configure()` (exported as `delete`:
+`import { delete as del } from 'fetch-with-refresh'`); rejects with a `TypeError` before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise (see {@link get}).
+*/
+declare function deleteOnDefault<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+declare function deleteOnDefault<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+declare function deleteOnDefault<T = any, R = AuthResponse<T>>(url: string | URL, config?: RequestConfig): Promise<R>;
+export { deleteOnDefault as delete };
+
+/**
+`client.head(url, config)` on the default client made by `configure()`; rejects with a `TypeError`
+before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise (see {@link get}).
+*/
+export declare function head<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function head<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+export declare function head<T = any, R = AuthResponse<T>>(url: string | URL, config?: RequestConfig): Promise<R>;
+
+/**
+`client.options(url, config)` on the default client made by `configure()`; rejects with a
+`TypeError` before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise (see {@link get}).
+*/
+export declare function options<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function options<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+export declare function options<T = any, R = AuthResponse<T>>(url: string | URL, config?: RequestConfig): Promise<R>;
+
+/**
+`client.post(url, data, config)` on the default client made by `configure()`; rejects with a
+`TypeError` before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise: the default client's `envelope`
+is not known to the types. With an envelope, write `post<Item, Item>(url, data)`, or call the
+client `configure` returned. A call with its own `envelope` is typed by it.
+
+@example
+```
+import { post } from 'fetch-with-refresh';
+
+const { data: created } = await post<Item>('/items', { name: 'x' });
+```
+*/
+export declare function post<T = any>(url: string | URL, data: unknown, config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function post<T = any>(url: string | URL, data: unknown, config: UnwrappingRequestConfig): Promise<T>;
+export declare function post<T = any, R = AuthResponse<T>>(url: string | URL, data?: unknown, config?: RequestConfig): Promise<R>;
+
+/**
+`client.put(url, data, config)` on the default client made by `configure()`; rejects with a
+`TypeError` before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise (see {@link post}).
+*/
+export declare function put<T = any>(url: string | URL, data: unknown, config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function put<T = any>(url: string | URL, data: unknown, config: UnwrappingRequestConfig): Promise<T>;
+export declare function put<T = any, R = AuthResponse<T>>(url: string | URL, data?: unknown, config?: RequestConfig): Promise<R>;
+
+/**
+`client.patch(url, data, config)` on the default client made by `configure()`; rejects with a
+`TypeError` before `configure()`.
+
+Resolves with `R`, an `AuthResponse<T>` unless you say otherwise (see {@link post}).
+*/
+export declare function patch<T = any>(url: string | URL, data: unknown, config: RawRequestConfig): Promise<AuthResponse<T>>;
+export declare function patch<T = any>(url: string | URL, data: unknown, config: UnwrappingRequestConfig): Promise<T>;
+export declare function patch<T = any, R = AuthResponse<T>>(url: string | URL, data?: unknown, config?: RequestConfig): Promise<R>;
+
+/**
+A client: one token set, one refresh at a time, one queue of waiting requests.
+
+`Unwrapped` says what its axios-shaped calls (`request`, `get`, `post`…) resolve with: `true` for a
+client made with an `envelope` (the payload, `T`), `false` for one without (an `AuthResponse<T>`).
+`new AuthClient(options)` and `configure(options)` infer it from the options; a bare `AuthClient`
+is `AuthClient<boolean>`, which any client is assignable to, and whose calls resolve with
+`T | AuthResponse<T>`. A call's own `envelope` (`false`, or `true` / an object) decides for that call.
+
+@example
+```
+function load(client: AuthClient<false>) {
+	return client.get<User>('/me'); // Promise<AuthResponse<User>>
+}
+```
+*/
+export interface AuthClient<Unwrapped extends boolean = boolean> {
 	/**
 	Same as `fetch`, plus the `auth` option. Resolves with the final `Response` (after at most one
 	replay); HTTP error statuses resolve as with `fetch`.
@@ -59,6 +194,109 @@ export declare class AuthClient {
 	request waited on failed, `DisposedError` after `dispose()`, or with the transport's own error.
 	*/
 	fetch(input: RequestInfo | URL, init?: AuthRequestInit): Promise<Response>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	request<T = any>(config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	request<T = any>(config: UnwrappingRequestConfig): Promise<T>;
+	/**
+	An axios-shaped call, described by one config (`url`, `method`, `data`…). Attaches the token,
+	refreshes and replays as `fetch` does, then reads the body (`responseType`).
+
+	Resolves with an {@link AuthResponse} whose `data` is a `T`, or with the payload itself (`T`) when
+	the client or the call has an `envelope`. `T` is what you say the body is (nothing checks it);
+	it defaults to `any`, as in axios.
+
+	Rejects with a {@link RequestError} for a status `validateStatus` refuses, a timeout, an abort, a
+	network failure or a refused business code; with `SessionExpiredError`, `RefreshError` or
+	`DisposedError` as `fetch` does; with a `TypeError` naming the field for a bad config.
+
+	@example
+	```
+	const { data } = await client.request<Item>({ url: '/items', method: 'post', data: { name: 'x' } });
+	```
+	*/
+	request<T = any>(config: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	get<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	get<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+	/**
+	A GET, as `request({ ...config, url, method: 'get' })`. No body is sent.
+
+	@example
+	```
+	const { data: items } = await client.get<Item[]>('/items', { params: { page: 2 } });
+	```
+	*/
+	get<T = any>(url: string | URL, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	delete<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	delete<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+	/**
+	A DELETE, as `request({ ...config, url, method: 'delete' })`. A body, if any, goes in `config.data`.
+
+	@example
+	```
+	await client.delete('/items/42');
+	```
+	*/
+	delete<T = any>(url: string | URL, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	head<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	head<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+	/**
+	A HEAD, as `request({ ...config, url, method: 'head' })`. No body is sent or read (`data` is `''`).
+
+	@example
+	```
+	const { headers } = await client.head('/files/report.pdf');
+	```
+	*/
+	head<T = any>(url: string | URL, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	options<T = any>(url: string | URL, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	options<T = any>(url: string | URL, config: UnwrappingRequestConfig): Promise<T>;
+	/** An OPTIONS request, as `request({ ...config, url, method: 'options' })`. */
+	options<T = any>(url: string | URL, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	post<T = any>(url: string | URL, data: unknown, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	post<T = any>(url: string | URL, data: unknown, config: UnwrappingRequestConfig): Promise<T>;
+	/**
+	A POST of `data`, as `request({ ...config, url, method: 'post', data })`. An object is sent as
+	JSON; a string, `FormData`, `URLSearchParams`, `Blob`, `ArrayBuffer`, typed array or stream as is
+	(see {@link RequestConfig.data}).
+
+	@example
+	```
+	const { data: created } = await client.post<Item>('/items', { name: 'x' });
+	await client.post('/upload', formData, { timeout: 60_000 });
+	```
+	*/
+	post<T = any>(url: string | URL, data?: unknown, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	put<T = any>(url: string | URL, data: unknown, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	put<T = any>(url: string | URL, data: unknown, config: UnwrappingRequestConfig): Promise<T>;
+	/** A PUT of `data`, as `request({ ...config, url, method: 'put', data })`; `data` as for `post`. */
+	put<T = any>(url: string | URL, data?: unknown, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
+
+	/** With `envelope: false` on the call: resolves with the `AuthResponse`, whatever the client's envelope. */
+	patch<T = any>(url: string | URL, data: unknown, config: RawRequestConfig): Promise<AuthResponse<T>>;
+	/** With `envelope: true` or an envelope object on the call: resolves with the payload. */
+	patch<T = any>(url: string | URL, data: unknown, config: UnwrappingRequestConfig): Promise<T>;
+	/** A PATCH of `data`, as `request({ ...config, url, method: 'patch', data })`; `data` as for `post`. */
+	patch<T = any>(url: string | URL, data?: unknown, config?: RequestConfig): Promise<CallResult<T, Unwrapped>>;
 
 	/**
 	Stores a new token set (for example after login), in one write.
@@ -107,6 +345,36 @@ export declare class AuthClient {
 }
 
 /**
+The client class (a constructor and a type of the same name, as the DOM's classes are declared, so
+that the client's type can follow its options: TypeScript gives class constructors no type
+parameters of their own). `instanceof AuthClient` works.
+*/
+export declare const AuthClient: {
+	/**
+	A client of its own (the default client is the one `configure` makes). With `envelope: true` or an
+	envelope object in the options it is an `AuthClient<true>`, whose calls resolve with the payload.
+
+	@throws {TypeError} When an option is invalid; the message names the option.
+	*/
+	new (options: UnwrappingAuthOptions): AuthClient<true>;
+	new (options: RawAuthOptions): AuthClient<false>;
+	new (options: AuthOptions): AuthClient<boolean>;
+	readonly prototype: AuthClient;
+};
+
+/**
+What an axios-shaped call resolves with on a client whose `Unwrapped` is given: the payload `T`
+(`true`), an `AuthResponse<T>` (`false`), or either (`boolean`).
+
+@example
+```
+type A = CallResult<User, false>; // AuthResponse<User>
+type B = CallResult<User, true>;  // User
+```
+*/
+export type CallResult<T, Unwrapped extends boolean> = Unwrapped extends true ? T : AuthResponse<T>;
+
+/**
 `RequestInit` plus `auth`.
 */
 export interface AuthRequestInit extends RequestInit {
@@ -117,6 +385,250 @@ export interface AuthRequestInit extends RequestInit {
 	@default true
 	*/
 	auth?: boolean;
+}
+
+/**
+An axios-shaped call: what `request` takes, and the last argument of `get`, `post`… Every field is
+optional. `response.config` and `error.config` carry it back (see {@link CallConfig}).
+
+@example
+```
+await client.request({
+	url: '/items',
+	method: 'post',
+	params: { draft: true },
+	data: { name: 'x' },
+	headers: { 'X-Request-Id': id },
+	timeout: 5000,
+});
+```
+*/
+export interface RequestConfig {
+	/**
+	The URL, joined to `baseURL` (the call's, else the client's) unless it is absolute. The URL
+	argument of `get`, `post`… wins over this one.
+
+	@default '' (the base URL itself)
+	*/
+	url?: string | URL;
+
+	/**
+	The HTTP method, in any case (`response.config.method` has it in lower case). The shorthands set
+	their own.
+
+	@default 'get'
+	*/
+	method?: string;
+
+	/**
+	Prefix of this call's `url`, instead of the client's `baseURL`; joined the same way (exactly one
+	`/` between the two).
+
+	@default the client's `baseURL`
+	*/
+	baseURL?: string;
+
+	/**
+	Headers of this call, merged over the client's `headers` option (names compared without case). A
+	`null` or `undefined` value removes a default of the client; numbers and booleans are sent as text.
+
+	@default {} (the client's `headers` only)
+
+	@example
+	```
+	headers: { 'Content-Type': 'text/plain', 'X-Retry': 1, 'X-Client': null }
+	```
+	*/
+	headers?: Record<string, string | number | boolean | null | undefined> | Headers;
+
+	/**
+	Query parameters, appended to the URL and serialized as axios 1.x does (arrays as `ids[]=1&ids[]=2`,
+	objects in brackets, dates as ISO strings, `null` and `undefined` left out).
+
+	@default undefined (the URL as it is)
+
+	@example
+	```
+	params: { page: 2, ids: [1, 2] }    // ?page=2&ids[]=1&ids[]=2
+	params: new URLSearchParams('q=a b') // ?q=a+b
+	```
+	*/
+	params?: Record<string, unknown> | URLSearchParams;
+
+	/**
+	The body. An object, array, number or boolean is sent as JSON (with `Content-Type:
+	application/json` unless the headers set one); a string, `FormData`, `URLSearchParams`, `Blob`,
+	`ArrayBuffer`, typed array, `DataView` or `ReadableStream` is sent as it is. GET and HEAD send no
+	body. Data `JSON.stringify` cannot write (a cycle, a BigInt) is a `TypeError`.
+
+	@default undefined (no body)
+	*/
+	data?: unknown;
+
+	/**
+	How the body is read into `response.data`: `'json'` parses a JSON body and leaves any other text a
+	string (`''` for an empty body); `'text'` is the text; `'blob'` a `Blob`; `'arraybuffer'` an
+	`ArrayBuffer`.
+
+	@default 'json'
+	*/
+	responseType?: 'json' | 'text' | 'blob' | 'arraybuffer';
+
+	/**
+	Milliseconds the whole call may take: waiting for a refresh, the request and reading the body.
+	Past it the call rejects with a `RequestError` whose code is `'ECONNABORTED'`. `0` means none.
+
+	@default the client's `requestTimeout` option, else 0
+	*/
+	timeout?: number;
+
+	/**
+	Aborts the call: it rejects with a `RequestError` whose code is `'ERR_CANCELED'` and whose `cause`
+	is the signal's reason.
+
+	@example
+	```
+	const controller = new AbortController();
+	const pending = client.get('/search', { params: { q }, signal: controller.signal });
+	controller.abort();
+	```
+	*/
+	signal?: AbortSignal;
+
+	/**
+	Which statuses resolve; any other rejects with a `RequestError` (`'ERR_BAD_REQUEST'` for a 4xx,
+	`'ERR_BAD_RESPONSE'` otherwise). `null` resolves every status.
+
+	@default the client's `validateStatus` option, else `(status) => status >= 200 && status < 300`
+
+	@example
+	```
+	validateStatus: (status) => status < 500 // a 404 resolves
+	```
+	*/
+	validateStatus?: ((status: number) => boolean) | null;
+
+	/**
+	Send cookies and HTTP authentication to another origin (`credentials: 'include'`).
+
+	@default false
+	*/
+	withCredentials?: boolean;
+
+	/**
+	`false` sends the call untouched: no token, no classification, never refreshed or replayed. Use it
+	for the login call and for third-party URLs.
+
+	@default true
+	*/
+	auth?: boolean;
+
+	/**
+	This call's business envelope: `false` none (it resolves with the `AuthResponse`), `true` the
+	client's envelope (or the defaults), an object those fields over the client's envelope (or the
+	defaults). The type of the call's result follows it.
+
+	@default the client's `envelope` option
+
+	@example
+	```
+	const raw = await api.get('/export', { envelope: false, responseType: 'blob' }); // AuthResponse<Blob>
+	```
+	*/
+	envelope?: boolean | EnvelopeOptions;
+}
+
+/**
+A config that turns the envelope off for its call (`envelope: false`): the call resolves with the
+{@link AuthResponse}, whatever the client's envelope.
+*/
+export interface RawRequestConfig extends RequestConfig {
+	envelope: false;
+}
+
+/**
+A config with an envelope for its call (`envelope: true` or an object): the call resolves with the
+payload, whatever the client's envelope.
+*/
+export interface UnwrappingRequestConfig extends RequestConfig {
+	envelope: true | EnvelopeOptions;
+}
+
+/**
+The config a call was made with, as `response.config` and `error.config` carry it: the caller's
+config with the call's `url` (a string, before `baseURL` and `params`), `method` (lower case) and, for
+`post`, `put` and `patch`, `data`.
+*/
+export interface CallConfig extends RequestConfig {
+	url: string;
+	method: string;
+}
+
+/**
+What an axios-shaped call resolves with when no envelope unwraps it (and what a `RequestError`
+carries as `response`).
+
+@example
+```
+const { data, status, headers } = await client.get<User>('/me');
+const etag = headers['etag']; // lower-case names
+```
+*/
+export interface AuthResponse<T = any> {
+	/** The body, read as `responseType` says. */
+	data: T;
+	/** The HTTP status of the final response (after a replay, the replay's). */
+	status: number;
+	/** The status text (`''` over HTTP/2). */
+	statusText: string;
+	/** The response headers the page can read, names in lower case. */
+	headers: Record<string, string>;
+	/** The config of the call. */
+	config: CallConfig;
+}
+
+/**
+A business envelope such as `{ code: 0, data: …, message: '' }`: a call with an envelope resolves
+with the payload of a success code, rejects with a `RequestError` (`'ERR_BUSINESS'`) for another
+code, and resolves with the body as it is when it has no code (a list, text, a blob). Applied only
+to a status `validateStatus` accepts and a JSON object body, after the refresh rules.
+
+@example
+```
+envelope: true                                                               // { code, data, message }, success [0]
+envelope: { code: 'code', success: [0], data: null }                         // resolves with the whole body
+envelope: { code: 'errcode', success: [0], data: null, message: 'errmsg' }
+```
+*/
+export interface EnvelopeOptions {
+	/**
+	Dotted path of the business code in the body.
+
+	@default 'code'
+	*/
+	code?: string;
+
+	/**
+	The codes that mean success; a number and its text (`0` and `'0'`) are the same code.
+
+	@default [0]
+	*/
+	success?: Array<number | string>;
+
+	/**
+	Dotted path of what a success resolves with; `null` resolves with the whole body.
+
+	@default 'data'
+	*/
+	data?: string | null;
+
+	/**
+	Dotted path of the failure's message (the `RequestError`'s `message`; "the server answered
+	business code N" when the body has none).
+
+	@default 'message'
+	*/
+	message?: string;
 }
 
 /**
@@ -449,6 +961,68 @@ export interface AuthOptions {
 	@default false
 	*/
 	autoRefresh?: boolean;
+
+	/**
+	Default headers of every axios-shaped call (`request`, `get`, `post`…), under the call's own
+	`headers`. `fetch()` is not affected.
+
+	@default {}
+
+	@example
+	```
+	headers: { 'Accept-Language': 'zh-CN', 'X-Client': 'web' }
+	```
+	*/
+	headers?: Record<string, string>;
+
+	/**
+	Milliseconds an axios-shaped call may take when its config sets no `timeout` (a `RequestError`
+	with code `'ECONNABORTED'` past it). `0` means none. This is not the `timeout` option, which
+	stays the refresh's; `fetch()` is not affected.
+
+	@default 0 (none)
+	*/
+	requestTimeout?: number;
+
+	/**
+	Which statuses an axios-shaped call resolves with, when its config sets no `validateStatus`;
+	`null` resolves every status.
+
+	@default (status) => status >= 200 && status < 300
+	*/
+	validateStatus?: ((status: number) => boolean) | null;
+
+	/**
+	The business envelope of the backend, unwrapped on every axios-shaped call: `true` for the
+	usual `{ code, data, message }` with success code 0, an object for another shape (see
+	{@link EnvelopeOptions}). The calls then resolve with the payload, and the client's type says so
+	(`AuthClient<true>`). A call's own `envelope` overrides it.
+
+	@default false (the calls resolve with an `AuthResponse`)
+
+	@example
+	```
+	envelope: true
+	envelope: { code: 'errcode', success: [0], data: null, message: 'errmsg' }
+	```
+	*/
+	envelope?: boolean | EnvelopeOptions;
+}
+
+/**
+Options with an envelope (`envelope: true` or an object): `configure` and `new AuthClient` make an
+`AuthClient<true>` of them.
+*/
+export interface UnwrappingAuthOptions extends AuthOptions {
+	envelope: true | EnvelopeOptions;
+}
+
+/**
+Options without an envelope (no `envelope`, or `envelope: false`): `configure` and `new AuthClient`
+make an `AuthClient<false>` of them.
+*/
+export interface RawAuthOptions extends AuthOptions {
+	envelope?: false;
 }
 
 /**
@@ -726,6 +1300,73 @@ export declare class DisposedError extends Error {
 }
 
 /**
+What went wrong in an axios-shaped call, with axios's names:
+- `'ERR_BAD_REQUEST'`: a 4xx status that `validateStatus` refused;
+- `'ERR_BAD_RESPONSE'`: a 5xx or another status that `validateStatus` refused;
+- `'ECONNABORTED'`: the call's `timeout` passed;
+- `'ERR_CANCELED'`: the caller's `signal` aborted;
+- `'ERR_NETWORK'`: the request got no answer (`fetch` failed);
+- `'ERR_BUSINESS'`: the envelope's code is not a success code.
+*/
+export type RequestErrorCode =
+	| 'ERR_BAD_REQUEST'
+	| 'ERR_BAD_RESPONSE'
+	| 'ECONNABORTED'
+	| 'ERR_CANCELED'
+	| 'ERR_NETWORK'
+	| 'ERR_BUSINESS';
+
+/**
+An axios-shaped call failed. An `Error` subclass: test it with `instanceof`, with
+{@link isRequestError} (which also recognises one from another realm), or by `name`. `T` is the
+type of `response.data`, when you know it.
+
+`SessionExpiredError`, `RefreshError` and `DisposedError` reject the calls as they reject `fetch`,
+not wrapped in a `RequestError`; a bad config is a `TypeError`.
+
+@example
+```
+try {
+	await client.post('/items', item);
+} catch (error) {
+	if (isRequestError<{ message: string }>(error) && error.code === 'ERR_BAD_REQUEST') {
+		showError(error.response?.data.message ?? error.message);
+	} else throw error;
+}
+```
+*/
+export declare class RequestError<T = any> extends Error {
+	constructor(
+		message: string,
+		code: RequestErrorCode,
+		config: CallConfig,
+		response?: AuthResponse<T>,
+		cause?: unknown,
+		businessCode?: number | string,
+	);
+	name: 'RequestError';
+	/**
+	What went wrong (see {@link RequestErrorCode}). The `message` says it in words: "Request failed
+	with status code 404", "timeout of 5000ms exceeded", "canceled", "Network Error", or the
+	envelope's message.
+	*/
+	code: RequestErrorCode;
+	/** The config of the call. */
+	config: CallConfig;
+	/**
+	The response, for a refused status and a refused business code (whose `data` is then the whole
+	body); absent for a timeout, an abort or a network failure.
+	*/
+	response?: AuthResponse<T>;
+	/** The response's status, when there is a `response`. */
+	status?: number;
+	/** The business code as the body has it, for `'ERR_BUSINESS'`. */
+	businessCode?: number | string;
+	/** The abort reason (`'ERR_CANCELED'`) or the transport's error (`'ERR_NETWORK'`). */
+	cause?: unknown;
+}
+
+/**
 The errors this package rejects with (besides the transport's own errors and `TypeError` for bad
 options). Narrow with `instanceof`, the guards, or `name`.
 
@@ -748,6 +1389,24 @@ export declare function isRefreshError(error: unknown): error is RefreshError;
 
 /** Whether `error` is a {@link DisposedError} (`instanceof`, or that `name`). */
 export declare function isDisposedError(error: unknown): error is DisposedError;
+
+/**
+Whether `error` is a {@link RequestError} (`instanceof`, or that `name`). `T`, the type of
+`response.data`, is what you say it is: nothing checks it.
+
+@example
+```
+import { isRequestError } from 'fetch-with-refresh';
+
+try {
+	await get('/me');
+} catch (error) {
+	if (isRequestError(error) && error.status === 404) return null;
+	throw error;
+}
+```
+*/
+export declare function isRequestError<T = any>(error: unknown): error is RequestError<T>;
 
 /**
 Whether `error` is one of the errors this package rejects with.
