@@ -3,7 +3,7 @@
 // own types. The app's component, Pinia and the router are stand-ins declared here.
 
 import { createApp, ref, type Component } from 'vue';
-import { fetchWithRefresh } from 'fetch-with-refresh';
+import { fetchWithRefresh, get, post } from 'fetch-with-refresh';
 import { authPlugin, useAuth } from 'fetch-with-refresh/vue';
 
 declare const App: Component;
@@ -41,21 +41,20 @@ export function componentSetup() {
 	return { shown, logout };
 }
 
-// the login component
+// the login component: the login call goes out without a token, then login() stores the tokens
 export async function loginComponent(): Promise<void> {
 	const { login } = useAuth();
-	const res = await fetchWithRefresh('/api/login', {
-		method: 'POST',
+	const { data } = await post<{ access_token: string; refresh_token: string; expires_in: number }>('/api/login', form, {
 		auth: false,
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(form),
 	});
-	const { access_token, refresh_token, expires_in } = (await res.json()) as {
-		access_token: string;
-		refresh_token: string;
-		expires_in: number;
-	};
-	login({ accessToken: access_token, refreshToken: refresh_token, expiresIn: expires_in });
+	login({ accessToken: data.access_token, refreshToken: data.refresh_token, expiresIn: data.expires_in });
+}
+
+// any component's data: the axios-shaped call resolves with { data, status, statusText, headers, config }
+export async function componentData(): Promise<unknown> {
+	const me = ref<unknown>(null);
+	me.value = (await get('/api/me')).data;
+	return me.value;
 }
 
 // a Pinia setup store, and a router guard
