@@ -25,6 +25,8 @@ mod attach;
 mod backend;
 #[path = "browser/bad_input.rs"]
 mod bad_input;
+#[path = "browser/calls.rs"]
+mod calls;
 #[path = "browser/cross_tab.rs"]
 mod cross_tab;
 #[path = "browser/events.rs"]
