@@ -482,7 +482,7 @@ fn transport_error(call: &Call, stopped: Option<Stop>, error: JsValue) -> JsValu
             JsValue::UNDEFINED,
         ),
         Some(Stop::Canceled) => (CallError::Canceled, String::new(), reason(call)),
-        None if aborted => (CallError::Canceled, String::new(), error),
+        None if aborted => (CallError::Canceled, String::new(), reason(call)),
         None => (CallError::Network, String::new(), error),
     };
     errors::request_error(

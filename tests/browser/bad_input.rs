@@ -23,6 +23,8 @@ export function watchPage() {
   const problems = [];
   const onError = (e) => problems.push(`uncaught error: ${e.message ?? e.error}`);
   const onRejection = (e) => problems.push(`unhandled rejection: ${e.reason?.name}: ${e.reason?.message ?? e.reason}`);
+  addEventListener('error', onError);
+  addEventListener('unhandledrejection', onRejection);
   return {
     problems,
     stop() {
