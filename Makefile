@@ -1,6 +1,6 @@
 # The two commands: `make test` and `make demo`. Both install what is missing first.
 .PHONY: test demo tools package size backend app fmt-check clippy test-native test-server test-types \
-	test-browser test-e2e twiggy fuzz clean
+	test-browser test-e2e twiggy fuzz bench clean
 
 PORT ?= 8787
 BACKEND := target/debug/fwr-backend
@@ -64,6 +64,14 @@ test-e2e: package backend app
 # a bounded number of executions, 10 million in all, without a crash. Not part of `test`.
 fuzz:
 	scripts/fuzz.sh
+
+# fetch-with-refresh against axios (+ a queueing interceptor, + axios-auth-refresh), ky, alova and
+# fetch-extras, in one Chromium run against the reference backend (bench/, its own pinned
+# package.json): medians on stdout, every round in target/bench/*.json, charts in docs/bench/.
+# Reports, never fails on a missed target. Not part of `test`.
+bench: package backend
+	@cd bench && { npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error; }
+	node bench/run.mjs
 
 clean:
 	rm -rf target pkg node_modules www/app/node_modules www/app/dist
