@@ -3,8 +3,6 @@
 // and handing back an equal Response). Every decision (which requests are ours, where the token
 // goes, which answers are read, what they mean) is made in Rust; these functions decide nothing.
 
-const COPIED = ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'];
-
 /**
  * The absolute URL of a `fetch` input: `joined` (a string input with the baseURL applied) or the
  * input's own URL, resolved against the page. Throws a TypeError for a URL that does not parse.
@@ -12,30 +10,84 @@ const COPIED = ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referre
 export const hrefOf = (input, joined) =>
   new URL(joined ?? (input instanceof Request ? input.url : String(input?.href ?? input)), globalThis.location?.href).href;
 
-/** A caller's request made replayable: the body read once (unless it is a stream). */
-export async function prepare(input, init, href) {
-  const isRequest = input instanceof Request;
-  const request = isRequest && init === undefined ? input : new Request(isRequest ? input : href, init);
-  const stream = init?.body instanceof ReadableStream;
-  const bytes = request.body && !stream ? new Uint8Array(await request.arrayBuffer()) : null;
-  return new Outgoing(request, bytes, stream);
+// The members of a `RequestInit` that `fetch` reads, copied from the caller's init once.
+const INIT_FIELDS = ['method', 'headers', 'body', 'mode', 'credentials', 'cache', 'redirect', 'referrer',
+  'referrerPolicy', 'integrity', 'keepalive', 'signal', 'priority', 'window'];
+// The members of a `Request` copied into each attempt of a request made from one.
+const COPIED = ['mode', 'credentials', 'cache', 'redirect', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'];
+// The methods `fetch` upper-cases (the Fetch standard's normalization); any other stays as given.
+const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+
+/**
+ * A caller's request made replayable. A string or URL input whose body is absent or a string
+ * goes out with the caller's init (copied once), which sends the same bytes again; any other
+ * input is copied into a `Request` whose body is read once (unless it is a stream), `ready` being
+ * that read. Throws what `new Request` throws for a bad input or init.
+ */
+export function prepare(input, init, href) {
+  if (!(input instanceof Request)) {
+    const body = init?.body;
+    if (body == null || typeof body === 'string') return new Given(init);
+  }
+  const request = input instanceof Request && init === undefined ? input : new Request(input instanceof Request ? input : href, init);
+  return new Copied(request, init?.body instanceof ReadableStream);
 }
 
-class Outgoing {
-  constructor(request, bytes, stream) {
-    Object.assign(this, { request, bytes, stream, method: request.method, signal: request.signal });
+/** `(fetch ?? the global fetch)(url, init())` as a promise, whatever `init` or `fetch` throws. */
+const sendLater = (fetch, url, init) => Promise.resolve().then(() => (fetch ?? globalThis.fetch)(url, init()));
+
+/** A request given as a URL and an init whose body can be sent again as it is. */
+class Given {
+  constructor(given) {
+    const init = {};
+    if (given != null) {
+      for (const key of INIT_FIELDS) {
+        const value = given[key];
+        if (value !== undefined) init[key] = value;
+      }
+    }
+    const method = typeof init.method === 'string' ? init.method : 'GET';
+    this.method = NORMALIZED.includes(method.toUpperCase()) ? method.toUpperCase() : method;
+    // The one check of `new Request` that a `fetch` option (a stub, a wrapper) might not make.
+    if (init.body != null && (this.method === 'GET' || this.method === 'HEAD')) {
+      throw new TypeError('Request with GET/HEAD method cannot have body.');
+    }
+    // Anything else is refused by `fetch` itself, at the first attempt.
+    this.signal = init.signal instanceof AbortSignal ? init.signal : null;
+    this.init = init;
+    this.stream = false;
   }
 
-  /** One attempt: `[url, init]` for `fetch`, with `header` set to `value` when given. */
-  attempt(url, header, value) {
-    const { request } = this;
-    const headers = new Headers(request.headers);
-    if (header !== undefined) headers.set(header, value);
-    const init = { method: request.method, headers, signal: request.signal };
-    for (const key of COPIED) init[key] = request[key];
-    if (this.bytes) init.body = this.bytes;
-    if (this.stream) Object.assign(init, { body: request.body, duplex: 'half' });
-    return [url, init];
+  /** One attempt through `fetch`, with `header` set to `value` when given. */
+  send(fetch, url, header, value) {
+    return sendLater(fetch, url, () => {
+      if (header === undefined) return this.init;
+      const headers = new Headers(this.init.headers);
+      headers.set(header, value);
+      return { ...this.init, headers };
+    });
+  }
+}
+
+/** A request copied into a `Request`, its body read once into `bytes` unless it is a stream. */
+class Copied {
+  constructor(request, stream) {
+    Object.assign(this, { request, stream, bytes: null, method: request.method, signal: request.signal });
+    if (request.body && !stream) this.ready = request.arrayBuffer().then((bytes) => (this.bytes = new Uint8Array(bytes)));
+  }
+
+  /** One attempt through `fetch`, with `header` set to `value` when given. */
+  send(fetch, url, header, value) {
+    return sendLater(fetch, url, () => {
+      const { request } = this;
+      const headers = new Headers(request.headers);
+      if (header !== undefined) headers.set(header, value);
+      const init = { method: request.method, headers, signal: request.signal };
+      for (const key of COPIED) init[key] = request[key];
+      if (this.bytes) init.body = this.bytes;
+      if (this.stream) Object.assign(init, { body: request.body, duplex: 'half' });
+      return init;
+    });
   }
 }
 
@@ -55,9 +107,94 @@ function rebuilt(body, original) {
 }
 
 /**
+ * The key of what `readJson` read of a response it handed back (the bytes, the body parsed or
+ * undefined), kept on the response itself so that it goes with it.
+ */
+const READ = Symbol('fetch-with-refresh read body');
+
+const consumed = () => Promise.reject(new TypeError('Failed to execute on Response: body stream already read'));
+
+/** The response's body as a fresh Response made from the bytes read, made at its first use. */
+function copyOf(response) {
+  const read = response[READ];
+  read.copy ??= new Response(read.bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return read.copy;
+}
+
+/** `read(what was read)` as the promise a body method returns, once: afterwards the body is used. */
+function take(response, read) {
+  if (response.bodyUsed) return consumed();
+  const state = response[READ];
+  state.used = true;
+  try {
+    return Promise.resolve(read(state));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * A response whose body `readJson` read, handed back as the very object `fetch` gave (its `url`,
+ * `type`, `headers` untouched): its body methods serve the bytes read (`json()` the body already
+ * parsed, `text()` the bytes decoded) instead of reading a second stream, and `bodyUsed`,
+ * `body` and `clone()` behave as on any Response.
+ */
+class ServedResponse extends Response {
+  get bodyUsed() {
+    const read = this[READ];
+    return read.used || (read.copy?.bodyUsed ?? false);
+  }
+
+  get body() {
+    return copyOf(this).body;
+  }
+
+  json() {
+    return take(this, (read) => read.parsed ?? JSON.parse(new TextDecoder().decode(read.bytes)));
+  }
+
+  text() {
+    return take(this, (read) => new TextDecoder().decode(read.bytes));
+  }
+
+  arrayBuffer() {
+    return this.bodyUsed ? consumed() : copyOf(this).arrayBuffer();
+  }
+
+  blob() {
+    return this.bodyUsed ? consumed() : copyOf(this).blob();
+  }
+
+  bytes() {
+    return this.bodyUsed ? consumed() : copyOf(this).bytes();
+  }
+
+  formData() {
+    return this.bodyUsed ? consumed() : copyOf(this).formData();
+  }
+
+  clone() {
+    if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+    return rebuilt(this[READ].bytes, this);
+  }
+}
+
+/**
+ * The body an axios-shaped call reads as JSON: the one `readJson` parsed (the body is then used),
+ * or undefined when it parsed none (the call reads the body itself).
+ */
+export function parsedOf(response) {
+  const read = response[READ];
+  if (read?.parsed === undefined || response.bodyUsed) return undefined;
+  read.used = true;
+  return read.parsed;
+}
+
+/**
  * Reads a JSON answer once, at most `cap` bytes: `[response, body]` with the body parsed
- * (undefined when it is not JSON) and an equal Response rebuilt from the bytes read. Past `cap`,
- * the body is left unparsed and the response handed back whole (what was read, then the rest).
+ * (undefined when it is not JSON) and the response, its body served from the bytes read. Past
+ * `cap`, the body is left unparsed and an equal response handed back whole (what was read, then
+ * the rest).
  */
 export async function readJson(response, cap) {
   const reader = response.body.getReader();
@@ -75,15 +212,20 @@ export async function readJson(response, cap) {
       return [rebuilt(rest, response), undefined];
     }
   }
-  const bytes = new Uint8Array(size);
-  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
-  let body;
+  let bytes = chunks[0] ?? new Uint8Array(0);
+  if (chunks.length > 1) {
+    bytes = new Uint8Array(size);
+    chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
+  }
+  let parsed;
   try {
-    body = JSON.parse(new TextDecoder().decode(bytes));
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     // Not JSON: nothing to classify by.
   }
-  return [rebuilt(bytes, response), body];
+  response[READ] = { bytes, parsed, used: false, copy: null };
+  Object.setPrototypeOf(response, ServedResponse.prototype);
+  return [response, parsed];
 }
 
 /**

@@ -328,7 +328,9 @@ impl<P: Platform> Client<P> {
                         }
                     };
                     answer = Some(response);
-                    let tokens = self.load();
+                    // An answer that is fine is delivered whatever the storage holds now: only
+                    // the others read it again (the next request reads it anyway).
+                    let tokens = if class == Class::Ok { None } else { self.load() };
                     if tokens.is_none() && class != Class::Ok {
                         // Refused, and the tokens are gone meanwhile: maybe the session ended in
                         // another tab, whose message has not arrived yet. (Boxed: a rare path

@@ -265,7 +265,8 @@ pub enum Input<'a> {
         status: u16,
         /// Its business code, if read.
         code: Option<&'a Code>,
-        /// The stored tokens.
+        /// The stored tokens, read again for an answer that is not [`Class::Ok`] (an `Ok` one is
+        /// delivered whatever they are; the driver may pass `None`).
         tokens: Option<&'a TokenSet>,
     },
     /// The app called `refresh()`: `id` waits for the refresh in flight or a new one.

@@ -14,8 +14,8 @@ use web_sys::AbortSignal;
 /// Resolves with the abort reason when the signal aborts; dropping it removes the listener.
 #[must_use = "the watch stops listening when dropped"]
 pub struct AbortWatch {
-    signal: AbortSignal,
-    listener: Closure<dyn FnMut()>,
+    /// The signal and the listener on it; none for a request without a signal (which never aborts).
+    watched: Option<(AbortSignal, Closure<dyn FnMut()>)>,
     state: Rc<Flag>,
 }
 
@@ -26,14 +26,18 @@ impl std::fmt::Debug for AbortWatch {
 }
 
 impl AbortWatch {
-    /// Starts listening to `signal`'s `abort` event.
-    pub fn new(signal: AbortSignal) -> AbortWatch {
+    /// Starts listening to `signal`'s `abort` event; without a signal, pending for ever (and
+    /// nothing is registered).
+    pub fn new(signal: Option<AbortSignal>) -> AbortWatch {
         let state = Rc::new(Flag::default());
-        let seen = Rc::clone(&state);
-        let listener = Closure::<dyn FnMut()>::new(move || seen.raise());
-        // Adding a listener to an AbortSignal does not throw.
-        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        AbortWatch { signal, listener, state }
+        let watched = signal.map(|signal| {
+            let seen = Rc::clone(&state);
+            let listener = Closure::<dyn FnMut()>::new(move || seen.raise());
+            // Adding a listener to an AbortSignal does not throw.
+            let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+            (signal, listener)
+        });
+        AbortWatch { watched, state }
     }
 }
 
@@ -41,16 +45,20 @@ impl Future for AbortWatch {
     type Output = JsValue;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<JsValue> {
-        if self.signal.aborted() {
-            return Poll::Ready(self.signal.reason());
+        let Some((signal, _)) = &self.watched else {
+            return Poll::Pending;
+        };
+        if signal.aborted() {
+            return Poll::Ready(signal.reason());
         }
-        self.state.poll(cx).map(|()| self.signal.reason())
+        self.state.poll(cx).map(|()| signal.reason())
     }
 }
 
 impl Drop for AbortWatch {
     fn drop(&mut self) {
-        let _ =
-            self.signal.remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
+        if let Some((signal, listener)) = &self.watched {
+            let _ = signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        }
     }
 }

@@ -56,6 +56,16 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = responseOf)]
     fn response_of(data: &JsValue, response: &web_sys::Response, config: &JsValue) -> JsValue;
+    /// The body the client's `fetch` already parsed, or undefined.
+    #[wasm_bindgen(js_name = parsedOf)]
+    fn parsed_of(response: &web_sys::Response) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse(text)`, the text staying a JavaScript string.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 // The positions of the fields `fieldsOf` reads.
@@ -452,18 +462,22 @@ fn code_of(value: &JsValue) -> Option<Code> {
 
 /// Reads the answer's body as `responseType` asks: `json` is the text, parsed when it is JSON.
 async fn read_body(response: &web_sys::Response, response_type: ResponseType) -> Result<JsValue, JsValue> {
+    if response_type == ResponseType::Json {
+        // The client read and parsed a JSON answer already: no second read.
+        let parsed = parsed_of(response);
+        if !parsed.is_undefined() {
+            return Ok(parsed);
+        }
+    }
     let promise: Promise = match response_type {
         ResponseType::Json | ResponseType::Text => response.text()?,
         ResponseType::Blob => response.blob()?,
         ResponseType::ArrayBuffer => response.array_buffer()?,
     };
     let body = JsFuture::from(promise).await?;
-    if response_type == ResponseType::Json {
-        if let Some(text) = body.as_string() {
-            if !text.is_empty() {
-                return Ok(js_sys::JSON::parse(&text).unwrap_or(body));
-            }
-        }
+    let is_text = body.dyn_ref::<js_sys::JsString>().is_some_and(|text| text.length() > 0);
+    if response_type == ResponseType::Json && is_text {
+        return Ok(parse_json(&body).unwrap_or(body));
     }
     Ok(body)
 }

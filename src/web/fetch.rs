@@ -27,21 +27,27 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_name = hrefOf)]
     fn href_of(input: &JsValue, joined: Option<&str>) -> Result<String, JsValue>;
-    #[wasm_bindgen(js_name = prepare)]
-    fn prepare_js(input: &JsValue, init: &JsValue, href: &str) -> Promise;
+    #[wasm_bindgen(catch, js_name = prepare)]
+    fn prepare_js(input: &JsValue, init: &JsValue, href: &str) -> Result<Outgoing, JsValue>;
     #[wasm_bindgen(method, getter)]
     fn method(this: &Outgoing) -> String;
+    /// The caller's signal: none when a string input came without one.
     #[wasm_bindgen(method, getter)]
-    fn signal(this: &Outgoing) -> web_sys::AbortSignal;
+    fn signal(this: &Outgoing) -> Option<web_sys::AbortSignal>;
     #[wasm_bindgen(method, getter)]
     fn stream(this: &Outgoing) -> bool;
-    #[wasm_bindgen(method, catch)]
-    fn attempt(
+    /// The read of the body, when the request's body is being buffered.
+    #[wasm_bindgen(method, getter)]
+    fn ready(this: &Outgoing) -> Option<Promise>;
+    /// One attempt through `fetch` (the global one for `None`), as a promise.
+    #[wasm_bindgen(method)]
+    fn send(
         this: &Outgoing,
+        fetch: Option<&Function>,
         url: &str,
         header: Option<&str>,
         value: Option<&str>,
-    ) -> Result<js_sys::Array, JsValue>;
+    ) -> Promise;
     #[wasm_bindgen(js_name = readJson)]
     fn read_json_js(response: &web_sys::Response, cap: u32) -> Promise;
     /// `fn(a, b)` as a promise, whatever it returns or throws; the global `fetch` for `None`.
@@ -109,16 +115,19 @@ impl Transport for WebPlatform {
         call: Self::Call,
         destination: &Destination,
     ) -> impl Future<Output = Result<Prepared<Outgoing>, JsValue>> {
-        let promise = prepare_js(&call.0, &call.1, &destination.url);
+        let prepared = prepare_js(&call.0, &call.1, &destination.url);
         async move {
-            let request: Outgoing = JsFuture::from(promise).await?.unchecked_into();
+            let request = prepared?;
+            // Only a body being buffered costs a turn of the event loop.
+            if let Some(ready) = request.ready() {
+                JsFuture::from(ready).await?;
+            }
             Ok(Prepared { method: request.method(), replayable: !request.stream(), request })
         }
     }
 
     fn abort_reason(&self, request: &Outgoing) -> Option<JsValue> {
-        let signal = request.signal();
-        signal.aborted().then(|| signal.reason())
+        request.signal().filter(|signal| signal.aborted()).map(|signal| signal.reason())
     }
 
     fn aborted(&self, request: &Outgoing) -> impl Future<Output = JsValue> + Unpin {
@@ -133,13 +142,13 @@ impl Transport for WebPlatform {
     ) -> impl Future<Output = Result<web_sys::Response, JsValue>> {
         // A JS exception thrown through Rust would leave the request (and the tasks queued with it)
         // never settling: a value `Headers.set` refuses is an error for this request instead.
-        let attempt = match header {
+        let sent = match header {
             Some((name, value)) if !is_latin1(value) => Err(unsendable("access", name)),
-            _ => request.attempt(url, header.map(|h| h.0), header.map(|h| h.1)),
+            _ => Ok(request.send(self.fetch.as_ref(), url, header.map(|h| h.0), header.map(|h| h.1))),
         };
         async move {
-            let attempt = attempt?;
-            self.fetch_response(&attempt.get(0), &attempt.get(1)).await
+            let answer = JsFuture::from(sent?).await?;
+            answer.dyn_into::<web_sys::Response>().map_err(|_| errors::not_a_response())
         }
     }
 

@@ -14,13 +14,14 @@ pub use crate::web::cookie::CookieStore;
 pub use crate::web::custom_store::CustomStore;
 use crate::web::js;
 use gloo_storage::{LocalStorage, SessionStorage, Storage as _};
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 /// The store for the `storage` option; cookies are written with the `cookie` option's attributes.
 pub fn open(choice: &StorageChoice<JsValue>, cookie: &CookieOptions) -> Box<dyn KeyValueStore> {
     match choice {
-        StorageChoice::Local => Box::new(WebStore::Local),
-        StorageChoice::Session => Box::new(WebStore::Session),
+        StorageChoice::Local => Box::new(WebStore::new(WebArea::Local)),
+        StorageChoice::Session => Box::new(WebStore::new(WebArea::Session)),
         StorageChoice::Cookie => Box::new(CookieStore::new(cookie)),
         StorageChoice::Memory => Box::<MemoryStore>::default(),
         StorageChoice::Custom(target) => Box::new(CustomStore::new(target.clone())),
@@ -35,10 +36,21 @@ pub(crate) fn failed(error: JsValue) -> StoreError {
 /// `localStorage` or `sessionStorage`, values kept as the raw strings other code reads (gloo's
 /// typed `get`/`set` would store `"\"A1\""`).
 ///
-/// The storage is looked up for every call, as reading `window.localStorage` throws when storage
-/// is disabled or the page is sandboxed, and can start to throw later (the user blocks it).
+/// Reading `window.localStorage` throws when storage is disabled or the page is sandboxed, and
+/// can start to throw later (the user blocks it): the getter is read again at each use, and each
+/// failure is reported to the vault, which falls back to memory. The window is found once (finding
+/// it costs an `instanceof Window` that Chromium makes slowly, and the page's global never
+/// changes), and so is gloo's handle on the area.
+#[derive(Debug)]
+pub struct WebStore {
+    area: WebArea,
+    window: Option<web_sys::Window>,
+    found: RefCell<Option<web_sys::Storage>>,
+}
+
+/// Which of the two Web Storage areas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WebStore {
+pub enum WebArea {
     /// `localStorage`.
     Local,
     /// `sessionStorage`.
@@ -46,34 +58,44 @@ pub enum WebStore {
 }
 
 impl WebStore {
+    /// The store over `area` of this page.
+    pub fn new(area: WebArea) -> WebStore {
+        WebStore { area, window: web_sys::window(), found: RefCell::new(None) }
+    }
+
     /// The storage area now, or why there is none.
-    fn area(self) -> Result<web_sys::Storage, StoreError> {
+    fn area(&self) -> Result<web_sys::Storage, StoreError> {
         let unavailable = || StoreError::Failed(cat(&[self.kind(), " is not available here"]));
-        let window = web_sys::window().ok_or_else(unavailable)?;
-        let probe = match self {
-            WebStore::Local => window.local_storage(),
-            WebStore::Session => window.session_storage(),
+        let window = self.window.as_ref().ok_or_else(unavailable)?;
+        let probe = match self.area {
+            WebArea::Local => window.local_storage(),
+            WebArea::Session => window.session_storage(),
         };
         match probe {
             Ok(Some(_)) => {}
             Ok(None) => return Err(unavailable()),
             Err(error) => return Err(failed(error)),
         }
+        if let Some(found) = &*self.found.borrow() {
+            return Ok(found.clone());
+        }
         // gloo's `raw()` throws a JS exception straight through the Rust stack when the storage is
         // unavailable; the probe above read the same getter just before, with no JavaScript run in
         // between, so here it succeeds.
-        Ok(match self {
-            WebStore::Local => LocalStorage::raw(),
-            WebStore::Session => SessionStorage::raw(),
-        })
+        let area = match self.area {
+            WebArea::Local => LocalStorage::raw(),
+            WebArea::Session => SessionStorage::raw(),
+        };
+        *self.found.borrow_mut() = Some(area.clone());
+        Ok(area)
     }
 }
 
 impl KeyValueStore for WebStore {
     fn kind(&self) -> &'static str {
-        match self {
-            WebStore::Local => "localStorage",
-            WebStore::Session => "sessionStorage",
+        match self.area {
+            WebArea::Local => "localStorage",
+            WebArea::Session => "sessionStorage",
         }
     }
 

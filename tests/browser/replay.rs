@@ -216,6 +216,71 @@ async fn a_json_response_keeps_status_status_text_headers_and_body() {
 }
 
 #[wasm_bindgen_test]
+async fn a_read_json_answer_serves_its_body_as_any_response_would() {
+    // The client read the JSON answer to classify it; the caller gets the transport's Response
+    // object, whose body methods serve what was read: once each, like a stream, with bodyUsed,
+    // clone() and the TypeErrors of a used body as on any Response.
+    let server = backend(&JsValue::UNDEFINED);
+    set(&server, "apiReply", func("call, s", "return s.json(200, {code: 0, data: {a: 'é'}})"));
+    let client = client(&server, "");
+    set_tokens(&client, "{accessToken: 'A1', refreshToken: 'R1'}");
+    let check = js(r#"(async (client) => {
+        const failures = [];
+        const expect = (ok, what) => ok || failures.push(what);
+        const text = '{"code":0,"data":{"a":"é"}}';
+        const fetchOne = () => client.fetch('https://api.test/served');
+        const refuses = async (response, method) => {
+            try {
+                await response[method]();
+                failures.push(`${method}() of a used body resolved`);
+            } catch (error) {
+                expect(error instanceof TypeError, `${method}() of a used body: ${error}`);
+            }
+        };
+
+        let response = await fetchOne();
+        expect(response instanceof Response && !response.bodyUsed, 'a Response with its body unused');
+        const early = response.clone();
+        expect((await response.json()).data.a === 'é', 'json()');
+        expect(response.bodyUsed, 'bodyUsed after json()');
+        for (const method of ['json', 'text', 'arrayBuffer', 'blob', 'bytes', 'formData']) await refuses(response, method);
+        try {
+            response.clone();
+            failures.push('clone() of a used body');
+        } catch (error) {
+            expect(error instanceof TypeError, `clone() of a used body: ${error}`);
+        }
+        expect(await early.text() === text, 'a clone taken before has the whole body');
+        expect(early.url === response.url && early.status === 200, 'the clone keeps url and status');
+
+        response = await fetchOne();
+        expect(await response.text() === text, 'text()');
+        await refuses(response, 'json');
+
+        response = await fetchOne();
+        expect(new TextDecoder().decode(await response.arrayBuffer()) === text, 'arrayBuffer()');
+        expect(response.bodyUsed, 'bodyUsed after arrayBuffer()');
+        await refuses(response, 'text');
+
+        response = await fetchOne();
+        const blob = await response.blob();
+        expect(blob.type.startsWith('application/json') && (await blob.text()) === text, `blob(): ${blob.type}`);
+
+        response = await fetchOne();
+        const reader = response.body.getReader();
+        const chunks = [];
+        for (let next; !(next = await reader.read()).done; ) chunks.push(...next.value);
+        expect(new TextDecoder().decode(new Uint8Array(chunks)) === text, 'body read as a stream');
+        expect(response.bodyUsed, 'bodyUsed after reading body');
+        return failures;
+    })"#);
+    let check: js_sys::Function = check.unchecked_into();
+    let failures =
+        resolved(check.call1(&JsValue::NULL, &client.into()).unwrap().unchecked_into(), "the checks").await;
+    assert_eq!(js_sys::JSON::stringify(&failures).unwrap(), "[]");
+}
+
+#[wasm_bindgen_test]
 async fn a_json_answer_past_the_read_cap_passes_through_unread_and_whole() {
     // 1.5 MB of JSON, in chunks and without a Content-Length: the client reads up to 1 MiB, then
     // hands the caller the answer whole (what it read, then the rest) without classifying it,
