@@ -65,12 +65,16 @@ async function sequential(n) {
   return { us, bad, error };
 }
 
-/** `total` calls, `size` at a time (the memory figure: the count matters, not the latency). */
-async function batches(total, size) {
+/**
+ * `total` calls, `size` at a time (the memory figure: the count matters, not the latency); with
+ * `maxMs`, no new batch starts after that long. Returns µs per call and how many calls were made.
+ */
+async function batches(total, size, maxMs = Infinity) {
   let bad = 0;
   let error = null;
+  let done = 0;
   const started = performance.now();
-  for (let done = 0; done < total; done += size) {
+  for (; done < total && performance.now() - started < maxMs; done += size) {
     const batch = [];
     for (let i = 0; i < size && done + i < total; i += 1) {
       batch.push(
@@ -82,7 +86,8 @@ async function batches(total, size) {
     }
     await Promise.all(batch);
   }
-  return { us: ((performance.now() - started) * 1000) / total, bad, error };
+  done = Math.min(done, total);
+  return { us: ((performance.now() - started) * 1000) / done, calls: done, bad, error };
 }
 
 /**

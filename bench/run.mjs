@@ -1,23 +1,29 @@
 // `make bench`: fetch-with-refresh against the libraries people pick instead, in one headless
-// Chromium run against the reference backend over loopback.
+// Chromium run against the reference backend (target/debug/fwr-backend, flavour /s001: Bearer,
+// HTTP 401 for an expired access token, JSON refresh body, rotation with reuse detection) over
+// loopback.
 //
-// Variants (bench/variants/*.js, one bundle each): floor (bare fetch, token by hand), axios-queue
-// (axios + the hand-written isRefreshing/queue interceptor), axios-auth-refresh, ky (its readme's
-// afterResponse refresh), alova (its token-authentication module, fetch adapter), fetch-extras
-// (withTokenRefresh), ours-fetch (fetchWithRefresh) and ours-get (the axios-shaped get()).
+// Variants (bench/variants/*.js, one esbuild bundle each): floor (bare fetch, token by hand),
+// axios-queue (axios + the hand-written isRefreshing/queue interceptor), axios-auth-refresh, ky (its
+// readme's afterResponse refresh), alova (its token-authentication module, fetch adapter),
+// fetch-extras (withTokenRefresh), ours-fetch (fetchWithRefresh) and ours-get (the axios-shaped
+// get()). Ours is the package in pkg/, copied to target/bench/pkg/ when the run starts.
 //
-// Each round runs every figure for every variant, in an order shuffled per round; the figures are
-// medians over the rounds. Figures:
-//   bytes      gzipped bytes the variant loads: its libraries bundled and minified alone, gzip -9;
-//              ours: the files the page fetched from pkg/ (JS + wasm), gzip -9
-//   stub       µs per call with a stubbed transport (fetch answers at once), minus the floor's µs
-//              in the same round
-//   loopback   µs per request, sequential, against the backend
-//   storm      200 concurrent calls on an access token the backend has expired: wall time, answers,
-//              calls unsettled after 10 s, refresh calls and reuse detections the backend saw
-//   cold       ms from before import() to the first authenticated answer, in a new browser context
-//   memory     JS heap retained per request after 20,000 stubbed calls (after GC, DevTools
-//              protocol), and our wasm memory before/after
+// Each round runs every figure for every variant, the variants in an order shuffled per round;
+// the figures are medians over the rounds. Per variant and round:
+//   bytes      gzipped bytes the variant loads: its libraries bundled and minified alone (gzip -9 -n);
+//              ours: the files the cold-start page fetched from pkg/ (JS + wasm). Same every round.
+//   stubbed    one fresh page, `fetch` replaced by a stub that answers at once (axios: its
+//              `env.fetch`): a warm-up (20,000 calls 100 at a time, or 4 s), then (ii) µs per call
+//              over 2,000 sequential calls after 500, minus the floor's µs in the same round; then
+//              (vi) JS heap in use after forced GC (DevTools protocol) before and after 20,000 calls
+//              (100 at a time), per call, and our wasm memory before/after
+//   network    one fresh page against the backend: (iii) µs per request over 200 sequential
+//              requests after 30; then (iv) the storm on the same client: the backend expires every
+//              access token, 200 calls start at once: the time to the last one settled, answers,
+//              calls unsettled after 5 s (hanging), refresh calls and reuse detections the backend saw
+//   cold       (v) a new browser context (empty caches): ms from before import() to the first
+//              authenticated answer
 //
 // Output: a table of medians and the target ratios on stdout; every round's numbers, the machine
 // and the versions in target/bench/bench-<time>.json (and latest.json); a markdown summary in
@@ -49,9 +55,10 @@ const SEED = Number(process.env.BENCH_SEED ?? Date.now() % 2 ** 31);
 const STUB = { warmUp: 500, calls: 2000 };
 const MEMORY_CALLS = 20_000;
 const MEMORY_BATCH = 100; // calls in flight at once while the 20,000 run
-const MEMORY_WARM_UP = 20_000; // 100 in flight too, first thing in each stubbed page
-const LOOPBACK = { warmUp: 50, calls: 300 };
-const STORM = { calls: 200, timeoutMs: 10_000 };
+const MEMORY_WARM_UP = 20_000; // 100 in flight too, before anything is read in the stubbed page
+const MEMORY_WARM_UP_MS = 4_000; // or this long, whichever ends first (~10,000 calls of ky or alova)
+const LOOPBACK = { warmUp: 30, calls: 200 };
+const STORM = { calls: 200, timeoutMs: 5_000 }; // every variant that settles them all does in ~1-2 s
 const STEP_TIMEOUT_MS = 180_000; // a guard: no single page step may hang the bench
 const FLAVOUR = '/s001'; // Bearer, HTTP 401 when the access token expired, JSON refresh body
 
@@ -196,24 +203,29 @@ async function main() {
   let context = await browser.newContext();
   const ourFiles = new Set(); // what the page fetched from pkg/ (for the bytes figure)
 
-  // (ii) + (vi): stubbed transport, cost per call and memory retained, in a fresh page per round.
-  // First MEMORY_WARM_UP calls, 100 in flight: JIT tiers, pools, queues and the wasm heap settle
-  // before any reading (found necessary: after 10,000 the next 10,000 still grew by up to 1 B per
-  // call, once; a page kept over several rounds instead drifted by as much between rounds). Then
-  // the sequential warm-up, the timed sequential calls, and the heap read around the 20,000.
+  // (ii) + (vi): stubbed transport, in a fresh page per variant and round. First a warm-up of
+  // MEMORY_WARM_UP calls, 100 in flight, or MEMORY_WARM_UP_MS for the slow variants (about 10,000
+  // calls for them): JIT tiers, pools, queues and the wasm heap settle before anything is read
+  // (found necessary: after 10,000 calls the next 10,000 still grew our heap by up to 1 B per call,
+  // once; ky and alova had settled after 10,000). Then (ii) the sequential warm-up and the timed
+  // sequential calls; then (vi) the JS heap in use after forced GC (DevTools protocol), 20,000 calls
+  // (100 in flight), and the second reading.
   async function stubbed(variant) {
     const tokens = await login();
     const { page, errors } = await openPage(context);
-    const batches = (what, total) =>
-      run(page, `${variant} ${what}`, (a) => window.bench.batches(a.total, a.size), { total, size: MEMORY_BATCH });
     const sequential = (what, n) => run(page, `${variant} ${what}`, (k) => window.bench.sequential(k), n);
+    const batches = (what, total, maxMs) =>
+      run(page, `${variant} ${what}`, (a) => window.bench.batches(a.total, a.size, a.maxMs ?? Infinity), { total, size: MEMORY_BATCH, maxMs });
     try {
       await run(page, `${variant} load`, (a) => window.bench.load(a), { variant, base, tokens, stub: true });
-      const steps = [];
-      steps.push(await batches('warm-up', MEMORY_WARM_UP));
-      steps.push(await sequential('sequential warm-up', STUB.warmUp));
-      const timed = await sequential('timed calls', STUB.calls);
-      steps.push(timed);
+      const warmUp = await batches('warm-up', MEMORY_WARM_UP, MEMORY_WARM_UP_MS);
+      const warm = await sequential('stub warm-up', STUB.warmUp);
+      const timed = await sequential('stub calls', STUB.calls);
+      const stub = {
+        usPerCall: timed.us,
+        bad: warmUp.bad + warm.bad + timed.bad,
+        error: warmUp.error ?? warm.error ?? timed.error ?? null,
+      };
       const cdp = await context.newCDPSession(page);
       const measure = async () => {
         for (let i = 0; i < 3; i += 1) await cdp.send('HeapProfiler.collectGarbage');
@@ -223,69 +235,66 @@ async function main() {
       };
       const before = await measure();
       const many = await batches(`${MEMORY_CALLS} calls`, MEMORY_CALLS);
-      steps.push(many);
       const after = await measure();
       await cdp.detach();
-      return {
-        usPerCall: timed.us,
-        memory: {
-          calls: MEMORY_CALLS,
-          heapBefore: before.heap,
-          heapAfter: after.heap,
-          retainedPerRequest: (after.heap - before.heap) / MEMORY_CALLS,
-          wasmBefore: before.wasm,
-          wasmAfter: after.wasm,
-          usPerCall: many.us,
-        },
-        bad: steps.reduce((n, x) => n + x.bad, 0),
-        error: steps.find((x) => x.error)?.error ?? errors[0] ?? null,
+      const memory = {
+        calls: MEMORY_CALLS,
+        warmUpCalls: warmUp.calls,
+        heapBefore: before.heap,
+        heapAfter: after.heap,
+        retainedPerRequest: (after.heap - before.heap) / MEMORY_CALLS,
+        wasmBefore: before.wasm,
+        wasmAfter: after.wasm,
+        usPerCall: many.us,
+        bad: many.bad,
+        error: many.error ?? errors[0] ?? null,
       };
+      return { stub, memory };
     } catch (e) {
-      return { usPerCall: null, memory: null, bad: null, error: e.message };
+      return { stub: { usPerCall: null, bad: null, error: e.message }, memory: { retainedPerRequest: null, bad: null, error: e.message } };
     } finally {
       await page.close();
     }
   }
 
-  // (iii): sequential requests over loopback.
-  async function loopback(variant) {
+  // (iii) + (iv): against the backend, in a fresh page per variant and round: the sequential
+  // requests, then (but for the floor, which cannot refresh) the storm on the same client: the
+  // backend expires every access token, 200 calls start at once, and the backend's counters
+  // before and after give the refresh calls and reuse detections.
+  async function network(variant) {
+    await backend.admin('reset'); // tokens, faults and counters start over
     const tokens = await login();
     const { page, errors } = await openPage(context);
+    const sequential = (what, n) => run(page, `${variant} ${what}`, (k) => window.bench.sequential(k), n);
+    let loopback = null;
     try {
       await run(page, `${variant} load`, (a) => window.bench.load(a), { variant, base, tokens, stub: false });
-      const warm = await run(page, `${variant} loopback warm-up`, (n) => window.bench.sequential(n), LOOPBACK.warmUp);
-      const timed = await run(page, `${variant} loopback`, (n) => window.bench.sequential(n), LOOPBACK.calls);
-      return { usPerRequest: timed.us, bad: warm.bad + timed.bad, error: warm.error ?? timed.error ?? errors[0] ?? null };
-    } catch (e) {
-      return { usPerRequest: null, bad: null, error: e.message };
-    } finally {
-      await page.close();
-    }
-  }
-
-  // (iv): the storm.
-  async function storm(variant) {
-    await backend.admin('reset');
-    const tokens = await login();
-    const { page, errors } = await openPage(context);
-    try {
-      await run(page, `${variant} load`, (a) => window.bench.load(a), { variant, base, tokens, stub: false });
-      const first = await run(page, `${variant} first call`, (n) => window.bench.sequential(n), 1);
-      if (first.bad) throw new Error(`the call before the storm failed: ${first.error}`);
+      const warm = await sequential('loopback warm-up', LOOPBACK.warmUp);
+      const timed = await sequential('loopback', LOOPBACK.calls);
+      loopback = { usPerRequest: timed.us, bad: warm.bad + timed.bad, error: warm.error ?? timed.error ?? errors[0] ?? null };
+      if (variant === 'floor') return { loopback, storm: null };
+      if (timed.bad === LOOPBACK.calls) throw new Error(`no call before the storm succeeded: ${timed.error}`);
+      const start = await backend.counters();
       await backend.admin('expire-access');
       const result = await run(page, `${variant} storm`, (a) => window.bench.storm(a.calls, a.timeoutMs), STORM);
-      const counters = await backend.counters();
-      return {
+      const end = await backend.counters();
+      const route = `GET ${FLAVOUR}/api/me`;
+      const refreshCalls = end.refreshCalls - start.refreshCalls;
+      const storm = {
         ...result,
         calls: STORM.calls,
-        refreshCalls: counters.refreshCalls,
-        reuseDetections: counters.reuseDetections,
-        apiRequests: (counters.requests[`GET ${FLAVOUR}/api/me`] ?? 0) - 1,
-        correct: counters.refreshCalls === 1 && result.ok === STORM.calls && result.hanging === 0,
+        refreshCalls,
+        reuseDetections: end.reuseDetections - start.reuseDetections,
+        apiRequests: (end.requests[route] ?? 0) - (start.requests[route] ?? 0),
+        correct: refreshCalls === 1 && result.ok === STORM.calls && result.hanging === 0,
         pageErrors: errors.slice(0, 3),
       };
+      return { loopback, storm };
     } catch (e) {
-      return { wallMs: null, error: e.message };
+      return {
+        loopback: loopback ?? { usPerRequest: null, bad: null, error: e.message },
+        storm: variant === 'floor' ? null : { wallMs: null, error: e.message },
+      };
     } finally {
       await page.close();
     }
@@ -316,21 +325,27 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round += 1) {
     const order = shuffled(variants, random);
     const results = Object.fromEntries(variants.map((v) => [v, {}]));
-    for (const v of order) results[v].stub = await stubbed(v);
-    for (const v of order) results[v].loopback = await loopback(v);
-    for (const v of order) if (v !== 'floor') results[v].storm = await storm(v);
-    for (const v of order) results[v].cold = await cold(v);
+    const seconds = {};
+    const phase = async (name, fn) => {
+      const t0 = Date.now();
+      for (const v of order) await fn(v);
+      seconds[name] = (Date.now() - t0) / 1000;
+    };
+    await phase('stubbed', async (v) => Object.assign(results[v], await stubbed(v)));
+    await phase('network', async (v) => Object.assign(results[v], await network(v)));
+    await phase('cold', async (v) => (results[v].cold = await cold(v)));
     // The overhead over the floor, paired within the round.
     const floorUs = results.floor?.stub?.usPerCall ?? null;
     for (const v of order) {
       const us = results[v].stub.usPerCall;
       results[v].stub.overFloorUs = us !== null && floorUs !== null ? us - floorUs : null;
     }
-    rounds.push({ round, order, results });
+    rounds.push({ round, order, seconds, results });
     // A fresh context per round for the stubbed, loopback and storm pages.
     await context.close();
     context = await browser.newContext();
-    console.log(`round ${round}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)} s): ${order.join(', ')}`);
+    const took = Object.entries(seconds).map(([k, t]) => `${k} ${t.toFixed(0)} s`).join(', ');
+    console.log(`round ${round}/${ROUNDS} done at ${((Date.now() - started) / 1000).toFixed(0)} s (${took}): ${order.join(', ')}`);
   }
   await context.close();
   await browser.close();
@@ -360,9 +375,9 @@ async function main() {
       stormReuse: v === 'floor' ? null : median(st('reuseDetections')),
       stormCorrectRounds: v === 'floor' ? null : rounds.filter((r) => r.results[v].storm?.correct).length,
       coldMs: median(series(v, (x) => x.cold?.ms)),
-      retainedPerRequest: median(series(v, (x) => x.stub?.memory?.retainedPerRequest)),
-      wasmBefore: median(series(v, (x) => x.stub?.memory?.wasmBefore)),
-      wasmAfter: median(series(v, (x) => x.stub?.memory?.wasmAfter)),
+      retainedPerRequest: median(series(v, (x) => x.memory?.retainedPerRequest)),
+      wasmBefore: median(series(v, (x) => x.memory?.wasmBefore)),
+      wasmAfter: median(series(v, (x) => x.memory?.wasmAfter)),
     };
   }
 
@@ -372,6 +387,7 @@ async function main() {
     for (const v of variants) {
       const x = r.results[v];
       if (x.stub?.error || x.stub?.bad) problems.push(`round ${r.round} ${v} stubbed: ${x.stub.bad ?? '?'} bad calls ${x.stub.error ?? ''}`);
+      if (x.memory?.error || x.memory?.bad) problems.push(`round ${r.round} ${v} memory: ${x.memory.bad ?? '?'} bad calls ${x.memory.error ?? ''}`);
       if (x.loopback?.error || x.loopback?.bad) problems.push(`round ${r.round} ${v} loopback: ${x.loopback.bad ?? '?'} bad calls ${x.loopback.error ?? ''}`);
       if (x.storm?.error) problems.push(`round ${r.round} ${v} storm: ${x.storm.error}`);
       if (x.cold && (!x.cold.ok || x.cold.error)) problems.push(`round ${r.round} ${v} cold start: ${x.cold.error ?? 'bad answer'}`);
@@ -491,7 +507,7 @@ async function main() {
     seed: SEED,
     machine,
     versions,
-    settings: { rounds: ROUNDS, flavour: FLAVOUR, stub: STUB, memoryCalls: MEMORY_CALLS, loopback: LOOPBACK, storm: STORM },
+    settings: { rounds: ROUNDS, flavour: FLAVOUR, stub: STUB, memory: { calls: MEMORY_CALLS, inFlight: MEMORY_BATCH, warmUp: MEMORY_WARM_UP, warmUpMaxMs: MEMORY_WARM_UP_MS }, loopback: LOOPBACK, storm: STORM },
     variants,
     unavailable,
     bytes: Object.fromEntries(
@@ -552,7 +568,7 @@ async function main() {
   chart(
     'memory.svg',
     `JS heap retained per request after ${MEMORY_CALLS.toLocaleString('en-US')} calls (bytes per request)`,
-    'stubbed transport; heap in use after forced GC (DevTools protocol), after minus before, ÷ calls',
+    `stubbed transport, ${MEMORY_BATCH} calls in flight, after a warm-up; JS heap in use after forced GC (DevTools protocol), after minus before, ÷ ${MEMORY_CALLS.toLocaleString('en-US')}`,
     rowsOf(
       (v) => m[v].retainedPerRequest,
       (v) => `${fmt(m[v].retainedPerRequest, 2)} B`,
