@@ -112,7 +112,8 @@ function rebuilt(body, original) {
  */
 const READ = Symbol('fetch-with-refresh read body');
 
-const consumed = () => Promise.reject(new TypeError('Failed to execute on Response: body stream already read'));
+const USED = 'body stream already read';
+const consumed = () => Promise.reject(new TypeError(USED));
 
 /** The response's body as a fresh Response made from the bytes read, made at its first use. */
 function copyOf(response) {
@@ -157,26 +158,18 @@ class ServedResponse extends Response {
     return take(this, (read) => new TextDecoder().decode(read.bytes));
   }
 
-  arrayBuffer() {
-    return this.bodyUsed ? consumed() : copyOf(this).arrayBuffer();
-  }
-
-  blob() {
-    return this.bodyUsed ? consumed() : copyOf(this).blob();
-  }
-
-  bytes() {
-    return this.bodyUsed ? consumed() : copyOf(this).bytes();
-  }
-
-  formData() {
-    return this.bodyUsed ? consumed() : copyOf(this).formData();
-  }
-
   clone() {
-    if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+    if (this.bodyUsed) throw new TypeError(USED);
     return rebuilt(this[READ].bytes, this);
   }
+}
+// The other body methods read a Response made from the bytes (whose own `bodyUsed` then says so).
+for (const method of ['arrayBuffer', 'blob', 'bytes', 'formData']) {
+  Object.defineProperty(ServedResponse.prototype, method, {
+    value() {
+      return this.bodyUsed ? consumed() : copyOf(this)[method]();
+    },
+  });
 }
 
 /**
