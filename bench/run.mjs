@@ -36,6 +36,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM } from '../tests/e2e/harness.mjs';
 import { startBackend } from './backend.mjs';
 import { buildVariants, gzipBytes, PKG_SNAPSHOT } from './build.mjs';
 import { barChart } from './svg.mjs';
@@ -61,21 +62,6 @@ const LOOPBACK = { warmUp: 30, calls: 200 };
 const STORM = { calls: 200, timeoutMs: 5_000 }; // every variant that settles them all does in ~1-2 s
 const STEP_TIMEOUT_MS = 180_000; // a guard: no single page step may hang the bench
 const FLAVOUR = '/s001'; // Bearer, HTTP 401 when the access token expired, JSON refresh body
-
-// Debian's Chromium, launched as the end-to-end tests launch it; never a downloaded browser.
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
