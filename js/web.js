@@ -112,6 +112,9 @@ function rebuilt(body, original) {
  */
 const READ = Symbol('fetch-with-refresh read body');
 
+/** One decoder for every body read (a TextDecoder keeps no state between whole-buffer decodes). */
+const utf8 = new TextDecoder();
+
 const USED = 'body stream already read';
 const consumed = () => Promise.reject(new TypeError(USED));
 
@@ -151,11 +154,11 @@ class ServedResponse extends Response {
   }
 
   json() {
-    return take(this, (read) => read.parsed ?? JSON.parse(new TextDecoder().decode(read.bytes)));
+    return take(this, (read) => read.parsed ?? JSON.parse(utf8.decode(read.bytes)));
   }
 
   text() {
-    return take(this, (read) => new TextDecoder().decode(read.bytes));
+    return take(this, (read) => utf8.decode(read.bytes));
   }
 
   clone() {
@@ -212,7 +215,7 @@ export async function readJson(response, cap) {
   }
   let parsed;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
+    parsed = JSON.parse(utf8.decode(bytes));
   } catch {
     // Not JSON: nothing to classify by.
   }
