@@ -1,18 +1,22 @@
 // Bundles each variant of bench/variants/ into one minified ES module in target/bench/build/ (what
 // the page imports), and measures what its library costs to load: the same libraries, imported by
 // the same names, bundled and minified alone (the variant's own glue left out), gzip -9.
-// Our package is not bundled: its imports (/static/pkg/…) stay URLs, to a copy of pkg/ served as it
-// is, and its bytes are the files the page actually fetched from there (see run.mjs).
+// Our package is bundled into its variants the same way, as an app's bundler does with an npm
+// package: its imports (`/static/pkg/…`) resolve to the copy of pkg/ that run.mjs made for the run,
+// and its module (which the entry finds with `new URL('./fetch_with_refresh_bg.wasm',
+// import.meta.url)`, an asset to a bundler) is copied beside the bundles, where that URL points.
+// Its bytes are the package's entry and module as `make size` counts them (see run.mjs).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /** Where run.mjs copies pkg/ for the run, relative to the repository root. */
 export const PKG_SNAPSHOT = 'target/bench/pkg';
 
-const BUILD_OPTIONS = {
+/** esbuild's options for every bundle; `root` is the repository's root. */
+const buildOptions = (root) => ({
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -22,18 +26,17 @@ const BUILD_OPTIONS = {
   logLevel: 'silent',
   plugins: [
     {
-      // Our package stays a URL import, pointed at the copy of pkg/ that run.mjs made for this run
-      // (a rebuild of pkg/ during the run cannot mix two builds in one report).
+      // Our package is read from the copy of pkg/ that run.mjs made for this run (a rebuild of
+      // pkg/ during the run cannot mix two builds in one report).
       name: 'pkg-snapshot',
       setup(b) {
         b.onResolve({ filter: /^\/static\/pkg\// }, (args) => ({
-          path: args.path.replace('/static/pkg/', `/static/${PKG_SNAPSHOT}/`),
-          external: true,
+          path: join(root, PKG_SNAPSHOT, args.path.slice('/static/pkg/'.length)),
         }));
       },
     },
   ],
-};
+});
 
 /**
  * Gzipped size as `make size` counts it: `gzip -9 -n` (no name or time in the header), so our
@@ -73,19 +76,26 @@ export function libraryEntry(source) {
  */
 export async function buildVariants({ benchDir, outDir, names }) {
   mkdirSync(outDir, { recursive: true });
+  const root = resolve(benchDir, '..');
+  const options = buildOptions(root);
+  // Our module beside the bundles, where the bundled entry's `new URL(…, import.meta.url)` points.
+  const snapshot = join(root, PKG_SNAPSHOT);
+  for (const file of readdirSync(snapshot).filter((f) => f.endsWith('.wasm'))) {
+    copyFileSync(join(snapshot, file), join(outDir, file));
+  }
   const result = {};
   for (const name of names) {
     const file = join(benchDir, 'variants', `${name}.js`);
     const source = readFileSync(file, 'utf8');
     try {
       const outfile = join(outDir, `${name}.js`);
-      await build({ ...BUILD_OPTIONS, entryPoints: [file], outfile });
+      await build({ ...options, entryPoints: [file], outfile });
       const entry = libraryEntry(source);
       let libraryBytes = 0;
       let libraryMinBytes = 0;
       if (entry) {
         const lib = await build({
-          ...BUILD_OPTIONS,
+          ...options,
           stdin: { contents: entry, resolveDir: benchDir, loader: 'js', sourcefile: `${name}-library.js` },
           write: false,
         });

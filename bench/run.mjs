@@ -12,7 +12,8 @@
 // Each round runs every figure for every variant, the variants in an order shuffled per round;
 // the figures are medians over the rounds. Per variant and round:
 //   bytes      gzipped bytes the variant loads: its libraries bundled and minified alone (gzip -9 -n);
-//              ours: the files the cold-start page fetched from pkg/ (JS + wasm). Same every round.
+//              ours: pkg/index.js and the module, as `make size` counts them (the variant bundles
+//              the entry and fetches the module from beside the bundle, as an app does).
 //   stubbed    one fresh page, `fetch` replaced by a stub that answers at once (axios: its
 //              `env.fetch`): a warm-up (20,000 calls 100 at a time, or 4 s), then (ii) µs per call
 //              over 2,000 sequential calls after 500, minus the floor's µs in the same round; then
@@ -31,7 +32,7 @@
 // a missed target. Environment: BENCH_ROUNDS (default 5; fewer is for trying the bench out, not
 // for numbers), BENCH_SEED (the shuffle), BENCH_VARIANTS (a comma-separated subset, likewise).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,7 +188,6 @@ async function main() {
   const run = (page, what, fn, arg) => withTimeout(page.evaluate(fn, arg), STEP_TIMEOUT_MS, what);
 
   let context = await browser.newContext();
-  const ourFiles = new Set(); // what the page fetched from pkg/ (for the bytes figure)
 
   // (ii) + (vi): stubbed transport, in a fresh page per variant and round. First a warm-up of
   // MEMORY_WARM_UP calls, 100 in flight, or MEMORY_WARM_UP_MS for the slow variants (about 10,000
@@ -292,12 +292,7 @@ async function main() {
     const fresh = await browser.newContext();
     try {
       const { page } = await openPage(fresh);
-      const fetched = [];
-      page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
       const r = await run(page, `${variant} cold start`, (a) => window.bench.cold(a), { variant, base, tokens });
-      if (OURS.includes(variant)) {
-        for (const p of fetched) if (p.startsWith(`/static/${PKG_SNAPSHOT}/`)) ourFiles.add(p.slice('/static/'.length));
-      }
       return { ms: r.ms, ok: r.ok };
     } catch (e) {
       return { ms: null, ok: false, error: e.message };
@@ -337,8 +332,11 @@ async function main() {
   await browser.close();
   await backend.close();
 
-  // Bytes: libraries bundled alone; ours, what the page fetched from pkg/.
-  const ourList = [...ourFiles].sort(); // paths under target/bench/pkg/, the copy of pkg/
+  // Bytes: libraries bundled alone; ours, the package's entry and module (what `make size` counts).
+  const ourList = readdirSync(snapshot)
+    .filter((f) => f === 'index.js' || f.endsWith('.wasm'))
+    .sort()
+    .map((f) => `${PKG_SNAPSHOT}/${f}`); // paths under target/bench/pkg/, the copy of pkg/
   const ourBytes = ourList.reduce((sum, f) => sum + gzipBytes(readFileSync(join(ROOT, f))), 0);
   const bytes = Object.fromEntries(
     variants.map((v) => [v, OURS.includes(v) ? ourBytes : built[v].libraryBytes]),

@@ -1,5 +1,5 @@
 // (g) ours-fetch: `configure(options)` then `fetchWithRefresh(url)` from the built package (pkg/,
-// served as it is: its entry loads the wasm by URL). The options are the README's for this backend
+// bundled here as an app's bundler does; its entry fetches the wasm from beside the bundle). The options are the README's for this backend
 // flavour (Bearer, 401, `{refresh_token}` body, all defaults) with the tokens in memory, as every
 // other variant here keeps them.
 import { configure, fetchWithRefresh } from '/static/pkg/index.js';
