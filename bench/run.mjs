@@ -310,17 +310,16 @@ async function main() {
     const order = shuffled(variants, random);
     const results = Object.fromEntries(variants.map((v) => [v, {}]));
     const seconds = {};
-    const phase = async (name, fn) => {
+    /** `fn(v)` for every variant in the round's order, `passes` times over; timed as `name`. */
+    const phase = async (name, fn, passes = 1) => {
       const t0 = Date.now();
-      for (const v of order) await fn(v);
+      for (let pass = 0; pass < passes; pass += 1) for (const v of order) await fn(v);
       seconds[name] = (Date.now() - t0) / 1000;
     };
     await phase('stubbed', async (v) => Object.assign(results[v], await stubbed(v)));
     await phase('network', async (v) => Object.assign(results[v], await network(v)));
-    // Cold starts: COLD_STARTS passes over the variants in the round's order.
-    const coldStarted = Date.now();
     const samples = Object.fromEntries(order.map((v) => [v, []]));
-    for (let i = 0; i < COLD_STARTS; i += 1) for (const v of order) samples[v].push(await cold(v));
+    await phase('cold', async (v) => samples[v].push(await cold(v)), COLD_STARTS);
     for (const v of order) {
       const failed = samples[v].find((x) => !x.ok || x.error);
       results[v].cold = {
@@ -330,7 +329,6 @@ async function main() {
         samples: samples[v].map((x) => x.ms),
       };
     }
-    seconds.cold = (Date.now() - coldStarted) / 1000;
     // The overhead over the floor, paired within the round.
     const floorUs = results.floor?.stub?.usPerCall ?? null;
     for (const v of order) {
@@ -349,11 +347,9 @@ async function main() {
   await backend.close();
 
   // Bytes: libraries bundled alone; ours, the package's entry and module (what `make size` counts).
-  const ourList = readdirSync(snapshot)
-    .filter((f) => f === 'index.js' || f.endsWith('.wasm'))
-    .sort()
-    .map((f) => `${PKG_SNAPSHOT}/${f}`); // paths under target/bench/pkg/, the copy of pkg/
-  const ourBytes = ourList.reduce((sum, f) => sum + gzipBytes(readFileSync(join(ROOT, f))), 0);
+  const ourList = readdirSync(snapshot).filter((f) => f === 'index.js' || f.endsWith('.wasm')).sort();
+  const ourBytes = ourList.reduce((sum, f) => sum + gzipBytes(readFileSync(join(snapshot, f))), 0);
+  const ourPaths = ourList.map((f) => `pkg/${f}`); // as the package names them (the run read its copy)
   const bytes = Object.fromEntries(
     variants.map((v) => [v, OURS.includes(v) ? ourBytes : built[v].libraryBytes]),
   );
@@ -486,7 +482,7 @@ async function main() {
   for (const ours of OURS.filter(has)) {
     console.log(`${ours}: wasm memory ${fmtInt(m[ours].wasmBefore)} → ${fmtInt(m[ours].wasmAfter)} bytes over ${MEMORY_CALLS.toLocaleString('en-US')} calls`);
   }
-  console.log(`ours loads: ${ourList.map((f) => f.replace(`${PKG_SNAPSHOT}/`, 'pkg/')).join(', ')} (${fmtInt(ourBytes)} bytes gzip -9)`);
+  console.log(`ours loads: ${ourPaths.join(', ')} (${fmtInt(ourBytes)} bytes gzip -9)`);
   for (const { variant, reason } of unavailable) console.log(`left out: ${variant}: ${reason}`);
   if (problems.length) {
     console.log(`\nFailures seen (${problems.length}; the first 12):`);
@@ -507,11 +503,11 @@ async function main() {
     seed: SEED,
     machine,
     versions,
-    settings: { rounds: ROUNDS, flavour: FLAVOUR, stub: STUB, memory: { calls: MEMORY_CALLS, inFlight: MEMORY_BATCH, warmUp: MEMORY_WARM_UP, warmUpMaxMs: MEMORY_WARM_UP_MS }, loopback: LOOPBACK, storm: STORM },
+    settings: { rounds: ROUNDS, flavour: FLAVOUR, stub: STUB, memory: { calls: MEMORY_CALLS, inFlight: MEMORY_BATCH, warmUp: MEMORY_WARM_UP, warmUpMaxMs: MEMORY_WARM_UP_MS }, loopback: LOOPBACK, storm: STORM, coldStarts: COLD_STARTS },
     variants,
     unavailable,
     bytes: Object.fromEntries(
-      variants.map((v) => [v, OURS.includes(v) ? { gzip: ourBytes, files: ourList.map((f) => f.replace(`${PKG_SNAPSHOT}/`, 'pkg/')) } : { gzip: built[v].libraryBytes, minified: built[v].libraryMinBytes, entry: built[v].libraryEntry }]),
+      variants.map((v) => [v, OURS.includes(v) ? { gzip: ourBytes, files: ourPaths } : { gzip: built[v].libraryBytes, minified: built[v].libraryMinBytes, entry: built[v].libraryEntry }]),
     ),
     rounds,
     medians,
