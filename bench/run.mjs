@@ -63,7 +63,8 @@ const MEMORY_WARM_UP_MS = 4_000; // or this long, whichever ends first (~10,000 
 const LOOPBACK = { warmUp: 30, calls: 200 };
 const STORM = { calls: 200, timeoutMs: 5_000 }; // every variant that settles them all does in ~1-2 s
 // Cold starts per variant and round (each in a new context, the variants interleaved), of which the
-// round keeps the median: one cold start varies by ±5 ms on 2 cores, about the gaps it measures.
+// round keeps the median: one cold start varies by ±5 ms or far more on 2 cores (31-79 ms for ours
+// in one run), as much as the gaps it measures.
 const COLD_STARTS = 5;
 const STEP_TIMEOUT_MS = 180_000; // a guard: no single page step may hang the bench
 const FLAVOUR = '/s001'; // Bearer, HTTP 401 when the access token expired, JSON refresh body
@@ -226,6 +227,8 @@ async function main() {
         const wasm = await page.evaluate(() => window.bench.wasmBytes());
         return { heap: usedSize, wasm };
       };
+      /** The JS heap's growth over one window of MEMORY_CALLS calls. */
+      const growth = (from, to) => ({ heapBefore: from.heap, heapAfter: to.heap, perRequest: (to.heap - from.heap) / MEMORY_CALLS });
       const start = await measure();
       const settling = await batches(`${MEMORY_CALLS} calls (settling)`, MEMORY_CALLS);
       const before = await measure();
@@ -235,12 +238,9 @@ async function main() {
       const memory = {
         calls: MEMORY_CALLS,
         warmUpCalls: warmUp.calls,
-        settling: { heapBefore: start.heap, heapAfter: before.heap, perRequest: (before.heap - start.heap) / MEMORY_CALLS },
-        heapBefore: before.heap,
-        heapAfter: after.heap,
-        retainedPerRequest: (after.heap - before.heap) / MEMORY_CALLS,
-        // over both windows
-        wasmBefore: start.wasm,
+        settling: growth(start, before),
+        retained: growth(before, after),
+        wasmBefore: start.wasm, // over both windows
         wasmAfter: after.wasm,
         usPerCall: many.us,
         bad: settling.bad + many.bad,
@@ -248,7 +248,7 @@ async function main() {
       };
       return { stub, memory };
     } catch (e) {
-      return { stub: { usPerCall: null, bad: null, error: e.message }, memory: { retainedPerRequest: null, bad: null, error: e.message } };
+      return { stub: { usPerCall: null, bad: null, error: e.message }, memory: { retained: null, bad: null, error: e.message } };
     } finally {
       await page.close();
     }
@@ -379,7 +379,7 @@ async function main() {
       stormReuse: v === 'floor' ? null : median(st('reuseDetections')),
       stormCorrectRounds: v === 'floor' ? null : rounds.filter((r) => r.results[v].storm?.correct).length,
       coldMs: median(series(v, (x) => x.cold?.ms)),
-      retainedPerRequest: median(series(v, (x) => x.memory?.retainedPerRequest)),
+      retainedPerRequest: median(series(v, (x) => x.memory?.retained?.perRequest)),
       wasmBefore: median(series(v, (x) => x.memory?.wasmBefore)),
       wasmAfter: median(series(v, (x) => x.memory?.wasmAfter)),
     };
